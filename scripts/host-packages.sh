@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Debian packages liftoff needs for a purpose ("test" or "demo") when they are missing.
+# As root on Debian it runs apt-get itself; otherwise it prints the exact command and exits 2.
+set -euo pipefail
+
+purpose=${1:-test}
+# command -> package that provides it
+declare -A PROVIDES=(
+    [mvn]=maven
+    [unshare]=util-linux
+    [mke2fs]=e2fsprogs
+    [busybox]=busybox-static
+    [cpio]=cpio
+    [bsdcpio]=libarchive-tools
+    [sgdisk]=gdisk
+    [qemu-system-x86_64]=qemu-system-x86
+    [zstd]=zstd
+    [lz4]=lz4
+    [xz]=xz-utils
+)
+need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz)
+[ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
+
+missing=()
+for c in "${need_commands[@]}"; do
+    command -v "$c" >/dev/null 2>&1 || missing+=("${PROVIDES[$c]}")
+done
+# A guest kernel with its modules: the cloud flavour boots fastest under QEMU.
+if ! ls /boot/vmlinuz-* >/dev/null 2>&1 || ! ls -d /lib/modules/*/kernel >/dev/null 2>&1; then
+    missing+=(linux-image-cloud-amd64)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "liftoff: installing host packages: ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    # shellcheck disable=SC2086
+    $cmd -q >/dev/null
+else
+    echo "liftoff: missing host packages; as root run: apt-get update && $cmd" >&2
+    exit 2
+fi
