@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Linux early userspace in Java: stage-1 init, image builder, cpio tool, switch-root.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SwitchRootCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -25,6 +25,9 @@ public final class Main implements Runnable {
 
     /** The configured command tree; tests run commands through it exactly as the launcher does. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main());
+        // switch_root's INIT arguments may start with "-": everything after INIT belongs to it.
+        cli.getSubcommands().get("switch-root").setStopAtPositional(true);
+        return cli;
     }
 }

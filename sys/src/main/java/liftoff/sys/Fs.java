@@ -28,6 +28,7 @@ public final class Fs {
     public static final int O_WRONLY = 1;
     public static final int O_RDWR = 2;
     public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
     public static final int O_NOCTTY = 0400;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_PATH = 010000000;
@@ -35,9 +36,11 @@ public final class Fs {
     public static final int O_NOFOLLOW = Arch.O_NOFOLLOW;
 
     private static final int STATX_BASIC_STATS = 0x7ff;
+    private static final int STATX_MNT_ID = 0x1000;
     private static final long STATX_SIZE = 256;
     private static final long STATFS_SIZE = 120;
     private static final int DIRENT_BUFFER = 32 * 1024;
+    private static final int PATH_MAX = 4096;
 
     private Fs() {}
 
@@ -114,7 +117,15 @@ public final class Fs {
         }
     }
 
+    public static void unlinkat(int dirfd, String path, int flags) {
+        unlinkat(dirfd, utf8(path), flags);
+    }
+
     public static void mkdirat(int dirfd, String path, int mode) {
+        mkdirat(dirfd, utf8(path), mode);
+    }
+
+    public static void mkdirat(int dirfd, byte[] path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             int rc = (int) Mkdirat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), mode);
@@ -126,6 +137,10 @@ public final class Fs {
 
     /** mknodat(2): {@code mode} holds the file type (S_IFCHR, S_IFBLK, S_IFIFO...) and permissions. */
     public static void mknodat(int dirfd, String path, int mode, long dev) {
+        mknodat(dirfd, utf8(path), mode, dev);
+    }
+
+    public static void mknodat(int dirfd, byte[] path, int mode, long dev) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             int rc = (int) Mknodat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), mode, dev);
@@ -139,10 +154,93 @@ public final class Fs {
     }
 
     public static void symlinkat(String target, int dirfd, String linkPath) {
+        symlinkat(utf8(target), dirfd, utf8(linkPath));
+    }
+
+    public static void symlinkat(byte[] target, int dirfd, byte[] linkPath) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             int rc = (int) Symlinkat.H.invokeExact(errno, Libc.cString(arena, target), dirfd, Libc.cString(arena, linkPath));
             if (rc != 0) throw Libc.failure(errno, "symlinkat", target, dirName(dirfd), linkPath);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** readlinkat(2): the raw target bytes of a symlink. */
+    public static byte[] readlinkat(int dirfd, byte[] path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSlot(arena);
+            MemorySegment buf = arena.allocate(PATH_MAX);
+            long n = (long) Readlinkat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), buf, (long) PATH_MAX);
+            if (n < 0) throw Libc.failure(errno, "readlinkat", dirName(dirfd), path);
+            return buf.asSlice(0, n).toArray(JAVA_BYTE);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** linkat(2): a hard link {@code newPath} (under {@code newDirfd}) to {@code oldPath}. */
+    public static void linkat(int oldDirfd, byte[] oldPath, int newDirfd, byte[] newPath) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSlot(arena);
+            int rc = (int) Linkat.H.invokeExact(errno, oldDirfd, Libc.cString(arena, oldPath), newDirfd,
+                    Libc.cString(arena, newPath), 0);
+            if (rc != 0) throw Libc.failure(errno, "linkat", dirName(oldDirfd), oldPath, dirName(newDirfd), newPath);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** fchownat(2); with {@link #AT_SYMLINK_NOFOLLOW} it changes a symlink itself. */
+    public static void fchownat(int dirfd, byte[] path, int uid, int gid, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSlot(arena);
+            int rc = (int) Fchownat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), uid, gid, flags);
+            if (rc != 0) throw Libc.failure(errno, "fchownat", dirName(dirfd), path, uid, gid, flags);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** fchmodat(2) of a file that is not a symlink (Linux cannot change a symlink's mode). */
+    public static void fchmodat(int dirfd, byte[] path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSlot(arena);
+            int rc = (int) Fchmodat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), mode, 0);
+            if (rc != 0) throw Libc.failure(errno, "fchmodat", dirName(dirfd), path, octal(mode));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** utimensat(2): sets both access and modification time; a final symlink is not followed. */
+    public static void setTimes(int dirfd, byte[] path, long seconds, int nanos) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSlot(arena);
+            MemorySegment times = arena.allocate(32, 8);   // struct timespec[2] on LP64
+            times.set(JAVA_LONG, 0, seconds);
+            times.set(JAVA_LONG, 8, nanos);
+            times.set(JAVA_LONG, 16, seconds);
+            times.set(JAVA_LONG, 24, nanos);
+            int rc = (int) Utimensat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), times, AT_SYMLINK_NOFOLLOW);
+            if (rc != 0) throw Libc.failure(errno, "utimensat", dirName(dirfd), path, seconds);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Copies {@code count} bytes from {@code in} to {@code out} in the kernel (sendfile(2)). */
+    public static void copyContents(int in, int out, long count) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSlot(arena);
+            long left = count;
+            while (left > 0) {
+                long n = (long) Sendfile.H.invokeExact(errno, out, in, MemorySegment.NULL, Math.min(left, 1L << 30));
+                if (n < 0) throw Libc.failure(errno, "sendfile", out, in, left);
+                if (n == 0) break;   // the file shrank under us: copy what there is
+                left -= n;
+            }
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -153,9 +251,11 @@ public final class Fs {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int rc = (int) Statx.H.invokeExact(errno, dirfd, Libc.cString(arena, path), flags, STATX_BASIC_STATS, buf);
+            int rc = (int) Statx.H.invokeExact(errno, dirfd, Libc.cString(arena, path), flags,
+                    STATX_BASIC_STATS | STATX_MNT_ID, buf);
             if (rc != 0) throw Libc.failure(errno, "statx", dirName(dirfd), path, flags);
             // struct statx: see linux/stat.h; offsets are the same on every architecture.
+            int mask = buf.get(JAVA_INT, 0);
             int nlink = buf.get(JAVA_INT, 16);
             int uid = buf.get(JAVA_INT, 20);
             int gid = buf.get(JAVA_INT, 24);
@@ -163,9 +263,11 @@ public final class Fs {
             long ino = buf.get(JAVA_LONG, 32);
             long size = buf.get(JAVA_LONG, 40);
             long mtime = buf.get(JAVA_LONG, 112);
+            int mtimeNanos = buf.get(JAVA_INT, 120);
             long rdev = Stat.makedev(buf.get(JAVA_INT, 128), buf.get(JAVA_INT, 132));
             long dev = Stat.makedev(buf.get(JAVA_INT, 136), buf.get(JAVA_INT, 140));
-            return new Stat(dev, ino, mode, Integer.toUnsignedLong(nlink), uid, gid, size, rdev, mtime);
+            long mountId = (mask & STATX_MNT_ID) != 0 ? buf.get(JAVA_LONG, 144) : -1;
+            return new Stat(dev, ino, mode, Integer.toUnsignedLong(nlink), uid, gid, size, rdev, mtime, mtimeNanos, mountId);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -228,7 +330,7 @@ public final class Fs {
         }
     }
 
-    static byte[] utf8(String s) {
+    private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -314,5 +416,35 @@ public final class Fs {
 
     private static final class Fchdir {
         static final MethodHandle H = Libc.downcall("fchdir", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Readlinkat {
+        static final MethodHandle H = Libc.downcall("readlinkat",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Linkat {
+        static final MethodHandle H = Libc.downcall("linkat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Fchownat {
+        static final MethodHandle H = Libc.downcall("fchownat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Fchmodat {
+        static final MethodHandle H = Libc.downcall("fchmodat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Utimensat {
+        static final MethodHandle H = Libc.downcall("utimensat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Sendfile {
+        static final MethodHandle H = Libc.downcall("sendfile",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     }
 }

@@ -27,18 +27,29 @@ public final class Processes {
      * process, so it keeps the PID (PID 1 stays PID 1). Returns only by throwing.
      */
     public static void execve(String path, List<String> argv) {
+        execve(path, argv, null);
+    }
+
+    /** execve(2) with the environment {@code env} ("NAME=value" strings), or this process's own when null. */
+    public static void execve(String path, List<String> argv, List<String> env) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            MemorySegment args = arena.allocate(ADDRESS, argv.size() + 1L);
-            for (int i = 0; i < argv.size(); i++) args.setAtIndex(ADDRESS, i, arena.allocateFrom(argv.get(i)));
-            args.setAtIndex(ADDRESS, argv.size(), MemorySegment.NULL);
-            MemorySegment environ = Environ.POINTER.get(ADDRESS, 0);
+            MemorySegment args = stringArray(arena, argv);
+            MemorySegment environ = env == null ? Environ.POINTER.get(ADDRESS, 0) : stringArray(arena, env);
             // execve returns only on failure.
             int unused = (int) Execve.H.invokeExact(errno, Libc.cString(arena, path), args, environ);
             throw Libc.failure(errno, "execve", path, argv.toString());
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
+    }
+
+    /** A NULL-terminated char*[] as execve wants it. */
+    private static MemorySegment stringArray(Arena arena, List<String> strings) {
+        MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(strings.get(i)));
+        array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
+        return array;
     }
 
     /** setsid(2): returns the new session id. */

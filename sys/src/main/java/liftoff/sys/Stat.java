@@ -1,7 +1,12 @@
 package liftoff.sys;
 
-/** What statx(2) says about a file; {@code dev} and {@code rdev} are encoded like the kernel's dev_t. */
-public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, long size, long rdev, long mtimeSeconds) {
+/**
+ * What statx(2) says about a file; {@code dev} and {@code rdev} are encoded like the kernel's dev_t.
+ * {@code mountId} identifies the mount the file was reached through (-1 on kernels before 5.8):
+ * unlike st_dev it tells a bind mount from the filesystem it was bound from.
+ */
+public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, long size, long rdev,
+                   long mtimeSeconds, int mtimeNanos, long mountId) {
     public static final int S_IFMT = 0170000;
     public static final int S_IFSOCK = 0140000;
     public static final int S_IFLNK = 0120000;

@@ -1,0 +1,69 @@
+package liftoff.handover;
+
+import java.util.function.Consumer;
+import liftoff.sys.DirEntry;
+import liftoff.sys.Fs;
+import liftoff.sys.Stat;
+import liftoff.sys.SyscallException;
+
+/**
+ * Empties the old root after the switch, to give its memory back. Everything happens through
+ * directory descriptors opened without following symlinks, starting from the descriptor opened
+ * before the switch: once the new root covers /, no path names the old files any more.
+ *
+ * <p>It never leaves the old root's own mount: a directory whose device or mount id differs is a
+ * mount point (a bind mount, a USB stick someone mounted in the rescue shell) and is skipped with
+ * everything under it. A symlink is removed, never followed.
+ */
+final class OldRootCleaner {
+    private final long rootDev;
+    private final long rootMountId;
+    private final Consumer<String> log;
+    private int failures;
+
+    private OldRootCleaner(Stat root, Consumer<String> log) {
+        this.rootDev = root.dev();
+        this.rootMountId = root.mountId();
+        this.log = log;
+    }
+
+    /**
+     * Deletes the contents of the directory open at {@code rootFd} (not the directory itself).
+     * Returns the number of entries that could not be removed; each was logged.
+     */
+    static int deleteContents(int rootFd, Consumer<String> log) {
+        OldRootCleaner cleaner = new OldRootCleaner(Fs.fstat(rootFd), log);
+        cleaner.emptyDirectory(rootFd, "");
+        return cleaner.failures;
+    }
+
+    private void emptyDirectory(int dirFd, String path) {
+        for (DirEntry entry : Fs.readDirectory(dirFd)) {
+            if (entry.isDotOrDotDot()) continue;
+            String child = path + "/" + entry.displayName();
+            try {
+                Stat stat = Fs.stat(dirFd, entry.name(), Fs.AT_SYMLINK_NOFOLLOW);
+                if (!onOldRoot(stat)) continue;   // a mount point (a directory or a bound file): not ours
+                if (stat.isDirectory()) {
+                    int childFd = Fs.openDirectory(dirFd, entry.name());
+                    try {
+                        emptyDirectory(childFd, child);
+                    } finally {
+                        Fs.close(childFd);
+                    }
+                    Fs.unlinkat(dirFd, entry.name(), Fs.AT_REMOVEDIR);
+                } else {
+                    Fs.unlinkat(dirFd, entry.name(), 0);
+                }
+            } catch (SyscallException e) {
+                failures++;
+                log.accept("could not remove " + child + " from the old root: " + e.getMessage());
+            }
+        }
+    }
+
+    private boolean onOldRoot(Stat entry) {
+        if (entry.dev() != rootDev) return false;
+        return rootMountId < 0 || entry.mountId() == rootMountId;
+    }
+}

@@ -1,0 +1,68 @@
+package liftoff.handover;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import liftoff.sys.Fs;
+import liftoff.sys.Stat;
+import liftoff.sys.SyscallException;
+
+/**
+ * The checks every hand-over makes before it changes anything, so that a mistake at the console
+ * costs a message, not a machine: the new root must be a mount point and the init must be an
+ * executable file inside it.
+ */
+final class Preflight {
+    private Preflight() {}
+
+    /** The new root as an absolute, normalised path that is a mount point. */
+    static Path requireMountPoint(String newRoot) throws HandoverException {
+        Path root = Path.of(newRoot).toAbsolutePath().normalize();
+        Stat self;
+        Stat parent;
+        try {
+            self = Fs.lstat(root.toString());
+            if (!self.isDirectory()) throw new HandoverException(root + " is not a directory");
+            parent = Fs.lstat(root.equals(root.getRoot()) ? root.toString() : root.getParent().toString());
+        } catch (SyscallException e) {
+            throw new HandoverException("cannot use " + root + " as the new root: " + e.getMessage());
+        }
+        // A mount point is on another device than its parent; a bind mount from the same device is
+        // only visible in the mount table, or as a different mount id.
+        boolean mounted = self.dev() != parent.dev()
+                || (self.mountId() >= 0 && self.mountId() != parent.mountId())
+                || MountInfo.isMountPoint(MountInfo.read(), root.toString());
+        if (!mounted || root.equals(root.getRoot())) {
+            throw new HandoverException(root + " is not a mount point: mount the new root there first"
+                    + " (for a directory, `mount --bind " + root + " " + root + "` makes it one)");
+        }
+        return root;
+    }
+
+    /** The init's real location under {@code root}, after checking it is an executable regular file. */
+    static Path requireExecutableInside(Path root, String init) throws HandoverException {
+        if (!init.startsWith("/")) throw new HandoverException("the init must be an absolute path inside the new root, not " + init);
+        Path resolved = RootedPath.resolve(root, init);
+        String where = resolved.equals(root.resolve(init.substring(1))) ? "" : " (resolved inside " + root + " to " + resolved + ")";
+        if (!Files.exists(resolved, LinkOption.NOFOLLOW_LINKS)) {
+            throw new HandoverException(init + " does not exist in the new root " + root + where);
+        }
+        if (!Files.isRegularFile(resolved, LinkOption.NOFOLLOW_LINKS)) {
+            throw new HandoverException(init + " in the new root " + root + " is not a regular file" + where);
+        }
+        int mode = Fs.lstat(resolved.toString()).mode();
+        if ((mode & 0111) == 0) {
+            throw new HandoverException(init + " in the new root " + root + " is not executable (mode "
+                    + String.format("%04o", mode & 07777) + ")" + where);
+        }
+        return resolved;
+    }
+
+    /** Refuses relative --move paths: they would be resolved against whatever the cwd is. */
+    static void requireAbsolute(List<String> moves) throws HandoverException {
+        for (String m : moves) {
+            if (!m.startsWith("/")) throw new HandoverException("--move takes absolute paths, not " + m);
+        }
+    }
+}

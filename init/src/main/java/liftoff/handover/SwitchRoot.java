@@ -1,0 +1,46 @@
+package liftoff.handover;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import liftoff.sys.Fs;
+import liftoff.sys.StatFs;
+
+/**
+ * The classic switch_root: make a mounted new root the root of the system and empty the
+ * initramfs behind it, as util-linux does. rootfs cannot be unmounted or pivoted away from
+ * (seed 003), so the new root is moved on top of it and the old files are deleted to free the
+ * memory they hold.
+ */
+public final class SwitchRoot {
+    private SwitchRoot() {}
+
+    /**
+     * Switches to {@code newRoot} and execs {@code init} with {@code args}. Refuses with a
+     * {@link HandoverException}, having changed nothing, when the checks fail; returns normally only
+     * when the final exec failed in a process that is not PID 1.
+     */
+    public static void run(String newRoot, String init, List<String> args, List<String> extraMounts,
+                           Consumer<String> log) throws HandoverException {
+        Preflight.requireAbsolute(extraMounts);
+        Path root = Preflight.requireMountPoint(newRoot);
+        Preflight.requireExecutableInside(root, init);
+
+        ApiMounts.moveUnder(root, ApiMounts.withExtra(extraMounts), log);
+
+        // Opened before the move: afterwards no path reaches the old root's files.
+        int oldRoot = Fs.openDirectory("/");
+        try {
+            StatFs oldFs = Fs.fstatfs(oldRoot);
+            RootChange.enter(root);
+            if (oldFs.isRamBacked()) {
+                OldRootCleaner.deleteContents(oldRoot, log);
+            } else {
+                log.accept("the old root is " + oldFs.typeName() + ", not an initramfs (ramfs/tmpfs): its files are kept");
+            }
+        } finally {
+            Fs.close(oldRoot);
+        }
+        Exec.init(init, args, null, log);
+    }
+}
