@@ -168,7 +168,7 @@ final class Vfat implements FilesystemFormat {
         if (sector == 0) {
             return true;
         }
-        ByteBuffer info = device.read((long) sector * sectorSize, 488);
+        ByteBuffer info = device.read((long) sector * sectorSize, 512);
         if (info == null) {
             return false;
         }
