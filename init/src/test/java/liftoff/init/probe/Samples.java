@@ -18,7 +18,7 @@ import java.util.zip.GZIPInputStream;
  * The superblock samples under src/test/resources/probe (made by make-samples.sh with the real
  * tools) and the blkid output recorded for each in expected.txt.
  */
-final class Samples {
+public final class Samples {
 
     private static final Pattern TAG = Pattern.compile("([A-Z_]+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -26,7 +26,7 @@ final class Samples {
     }
 
     /** Unpacks sample {@code name} into {@code dir} and returns the image file. */
-    static Path unpack(String name, Path dir) {
+    public static Path unpack(String name, Path dir) {
         Path image = dir.resolve(name + ".img");
         try (InputStream in = new GZIPInputStream(resource(name + ".gz"))) {
             Files.copy(in, image);
