@@ -1,0 +1,115 @@
+package liftoff.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import liftoff.init.probe.BlockDevice;
+import liftoff.init.probe.BlockDevices;
+import liftoff.init.probe.Filesystem;
+import liftoff.init.probe.Partition;
+import liftoff.init.probe.PartitionTable;
+import liftoff.init.probe.Probe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code liftoff blkid}: util-linux blkid's default output, from the init's own probers. */
+@Command(name = "blkid",
+        description = {"Print the TYPE, UUID, LABEL, PARTUUID... of block devices or image files,",
+                "in util-linux blkid's format. Without arguments: every block device in /sys."},
+        mixinStandardHelpOptions = true)
+public final class BlkidCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DEVICE|FILE", arity = "0..*")
+    List<Path> paths = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        BlockDevices system = BlockDevices.system();
+        List<Path> targets = paths;
+        if (targets.isEmpty()) {
+            targets = new ArrayList<>();
+            for (BlockDevice device : system.list()) {
+                targets.add(device.node());
+            }
+        }
+        boolean found = false;
+        for (Path path : targets) {
+            try {
+                String line = describe(path, system);
+                if (line != null) {
+                    out.println(line);
+                    found = true;
+                }
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("liftoff blkid: " + path + ": " + e.getMessage());
+            }
+        }
+        out.flush();
+        return found ? 0 : 2;  // blkid's code for "nothing identified"
+    }
+
+    /** One blkid line for {@code path}, or null when nothing on it is recognised. */
+    static String describe(Path path, BlockDevices system) throws IOException {
+        StringBuilder line = new StringBuilder();
+        Filesystem fs = Probe.filesystem(path);
+        if (fs != null) {
+            for (Map.Entry<String, String> tag : fs.tags().entrySet()) {
+                append(line, tag.getKey(), tag.getValue());
+            }
+        }
+        PartitionTable table = Probe.partitionTable(path);
+        if (table != null) {
+            append(line, "PTUUID", table.uuid());
+            append(line, "PTTYPE", table.type());
+        }
+        Partition entry = partitionEntry(path, system);
+        if (entry != null) {
+            append(line, "PARTLABEL", entry.label());
+            append(line, "PARTUUID", entry.uuid());
+        }
+        return line.isEmpty() ? null : path + ":" + line;
+    }
+
+    /** For a partition's device node, its entry in the parent disk's table (via sysfs). */
+    private static Partition partitionEntry(Path path, BlockDevices system) throws IOException {
+        if (!Files.isRegularFile(path) && Files.exists(path)) {
+            long rdev = (Long) Files.getAttribute(path, "unix:rdev");
+            // glibc's major()/minor() split of a 64-bit dev_t.
+            int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
+            int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
+            BlockDevice device = system.byNumber(major, minor);
+            if (device != null) {
+                return system.partitionEntry(device);
+            }
+        }
+        return null;
+    }
+
+    /** blkid's quoting: the value in double quotes, with '"' and '\' escaped by a backslash. */
+    private static void append(StringBuilder line, String name, String value) {
+        if (value == null) {
+            return;
+        }
+        line.append(' ').append(name).append("=\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                line.append('\\');
+            }
+            line.append(c);
+        }
+        line.append('"');
+    }
+}

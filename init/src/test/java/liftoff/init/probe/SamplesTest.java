@@ -1,0 +1,161 @@
+package liftoff.init.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The probers against superblocks real tools wrote, and against damaged copies of them. */
+class SamplesTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ext2", "ext3", "ext4", "xfs", "btrfs", "fat16", "fat32", "squashfs", "erofs",
+                            "swap", "luks1", "luks2", "gpt", "dos"})
+    void readsWhatBlkidReads(String sample) throws IOException {
+        Path image = Samples.unpack(sample, dir);
+        assertEquals(Samples.expectedTags(sample), Samples.actualTags(image));
+    }
+
+    /**
+     * Cut one byte short of what the prober must read, each sample is unknown; cut at exactly that
+     * length it is still recognised. The lengths are where each format keeps its superblock.
+     */
+    @ParameterizedTest
+    @CsvSource({"ext2, 2048", "ext4, 2048", "xfs, 512", "btrfs, 69632", "fat16, 512", "fat32, 1024",
+                "squashfs, 96", "erofs, 4096", "swap, 4096", "luks2, 512", "gpt, 17408", "dos, 512"})
+    void truncatedSuperblockIsUnknown(String sample, int needed) throws IOException {
+        Path image = Samples.unpack(sample, dir);
+        truncate(image, needed);
+        assertNotNull(identify(sample, image), sample + " cut at " + needed);
+        truncate(image, needed - 1);
+        assertNull(identify(sample, image), sample + " cut at " + (needed - 1));
+        truncate(image, 0);
+        assertNull(identify(sample, image), sample + " empty");
+    }
+
+    /**
+     * fat16's byte 11 is the sector size, which blkid checks in place of a magic. (What remains is
+     * a boot sector with an empty dos partition table, and blkid then says PTTYPE="dos" too.)
+     */
+    @ParameterizedTest
+    @CsvSource({"ext4, 1080", "xfs, 0", "btrfs, 65600", "fat16, 11", "squashfs, 0", "erofs, 1024",
+                "swap, 4086", "luks1, 0", "luks2, 0", "gpt, 512", "dos, 510"})
+    void flippedMagicIsUnknown(String sample, int magic) throws IOException {
+        Path image = Samples.unpack(sample, dir);
+        flip(image, magic);
+        assertNull(identify(sample, image), sample + " with byte " + magic + " flipped");
+    }
+
+    /** Where blkid verifies a checksum, one changed label byte makes the superblock unknown. */
+    @ParameterizedTest
+    @CsvSource({"ext4, 1144", "xfs, 108", "btrfs, 65835", "erofs, 1072", "gpt, 1080", "gpt, 600"})
+    void checksumMismatchIsUnknown(String sample, int offset) throws IOException {
+        Path image = Samples.unpack(sample, dir);
+        flip(image, offset);
+        assertNull(identify(sample, image), sample + " with byte " + offset + " changed");
+    }
+
+    @Test
+    void withoutMetadataChecksumAChangedLabelIsJustADifferentLabel() throws IOException {
+        Path image = Samples.unpack("ext2", dir);
+        write(image, 1024 + 0x78, 'B');  // first byte of "boot"
+        Filesystem fs = Probe.filesystem(image);
+        assertEquals("ext2", fs.type());
+        assertEquals("Boot", fs.label());
+    }
+
+    /**
+     * Every byte of each header overwritten in turn with 0xff and then with 0x00: the probers may
+     * answer anything but must never throw, since a damaged disk must not stop the boot.
+     */
+    @ParameterizedTest
+    @CsvSource({"ext4, 1024, 1024", "xfs, 0, 512", "btrfs, 65536, 1024", "fat16, 0, 512", "fat32, 0, 1024",
+                "squashfs, 0, 96", "erofs, 1024, 128", "swap, 1024, 64", "luks2, 0, 512",
+                "gpt, 0, 1024", "dos, 0, 512"})
+    void damagedHeadersNeverThrow(String sample, int from, int length) throws IOException {
+        Path image = Samples.unpack(sample, dir);
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            for (long at = from; at < from + length; at++) {
+                file.seek(at);
+                int original = file.read();
+                for (int value : new int[] {0xff, 0x00}) {
+                    file.seek(at);
+                    file.write(value);
+                    Samples.actualTags(image);
+                }
+                file.seek(at);
+                file.write(original);
+            }
+        }
+    }
+
+    @Test
+    void gptPartitions() throws IOException {
+        PartitionTable table = Probe.partitionTable(Samples.unpack("gpt", dir));
+        assertEquals(List.of(
+                new Partition(1, 2048 * 512L, 2048 * 512L, "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "EFI",
+                        "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"),
+                new Partition(2, 4096 * 512L, 4063 * 512L, "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "root ü",
+                        "0fc63daf-8483-4772-8e79-3d69d8477de4")),
+                table.partitions());
+    }
+
+    /** Values as make-samples.sh gave them to sfdisk; 5 and 6 are logical, inside extended 2. */
+    @Test
+    void dosPartitionsIncludeLogicalOnes() throws IOException {
+        PartitionTable table = Probe.partitionTable(Samples.unpack("dos", dir));
+        assertEquals(List.of(
+                new Partition(1, 512L, 2048 * 512L, "1234abcd-01", null, "83"),
+                new Partition(2, 2049 * 512L, 6143 * 512L, "1234abcd-02", null, "05"),
+                new Partition(5, 2050 * 512L, 2048 * 512L, "1234abcd-05", null, "82"),
+                new Partition(6, 4099 * 512L, 4093 * 512L, "1234abcd-06", null, "83")),
+                table.partitions());
+    }
+
+    /** A FAT boot sector ends in 0x55AA like an MBR; it must not be read as a dos table. */
+    @Test
+    void fatBootSectorIsNotAPartitionTable() throws IOException {
+        assertNull(Probe.partitionTable(Samples.unpack("fat32", dir)));
+    }
+
+    /** The partition table of the disk samples, the filesystem of the others. */
+    private static Object identify(String sample, Path image) throws IOException {
+        boolean disk = sample.equals("gpt") || sample.equals("dos");
+        return disk ? Probe.partitionTable(image) : Probe.filesystem(image);
+    }
+
+    private static void truncate(Path image, long length) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(length);
+        }
+    }
+
+    private static void flip(Path image, long offset) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.seek(offset);
+            int b = file.read();
+            file.seek(offset);
+            file.write(b ^ 0xff);
+        }
+    }
+
+    private static void write(Path image, long offset, int value) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.seek(offset);
+            file.write(value);
+        }
+    }
+}
