@@ -15,6 +15,11 @@ import liftoff.sys.StatFs;
 public final class SwitchRoot {
     private SwitchRoot() {}
 
+    /** Refuses, as {@link #run} would, an init that is not an executable file inside {@code newRoot}. */
+    public static void checkInit(String newRoot, String init) throws HandoverException {
+        Preflight.requireExecutableInside(Path.of(newRoot), init);
+    }
+
     /**
      * Switches to {@code newRoot} and execs {@code init} with {@code args}. Refuses with a
      * {@link HandoverException}, having changed nothing, when the checks fail; returns normally only

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -260,6 +262,27 @@ public final class Cmdline {
             }
         }
         return null;
+    }
+
+    /**
+     * Module options given as {@code module.option=value} (what modprobe reads from /proc/cmdline
+     * for modules loaded after boot), by module name with '-' as '_': "option=value option2".
+     */
+    public Map<String, String> moduleParameters() {
+        Map<String, String> byModule = new HashMap<>();
+        for (String[] p : parameters) {
+            int dot = p[0].indexOf('.');
+            if (dot <= 0 || dot == p[0].length() - 1) continue;
+            String module = p[0].substring(0, dot).replace('-', '_');
+            if (module.equals("liftoff") || module.equals("modprobe")) continue;
+            String option = p[0].substring(dot + 1) + (p[1] == null ? "" : "=" + quoteIfSpaced(p[1]));
+            byModule.merge(module, option, (a, b) -> a + " " + b);
+        }
+        return byModule;
+    }
+
+    private static String quoteIfSpaced(String value) {
+        return value.indexOf(' ') >= 0 ? "\"" + value + "\"" : value;
     }
 
     /** What was malformed, one line each, for the console; empty when all was well. */

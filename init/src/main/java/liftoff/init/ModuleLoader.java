@@ -3,6 +3,8 @@ package liftoff.init;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,16 +37,39 @@ final class ModuleLoader {
             }
             return new Result(0, 0, List.of());
         }
-        List<String> paths;
         try {
-            paths = Files.readAllLines(list);
+            return load(dir, Files.readAllLines(list), blacklist, parameters, log);
         } catch (IOException e) {
             log.error("cannot read " + list + ": " + e.getMessage());
             return new Result(0, 0, List.of());
         }
+    }
+
+    /** modprobe: the module {@code name} after its dependencies, as modules.dep lists them. */
+    static Result loadWithDependencies(String kernelRelease, String name, Log log) {
+        Path dir = Path.of("/lib/modules", kernelRelease);
+        String wanted = name.replace('-', '_');
+        try {
+            for (String line : Files.readAllLines(dir.resolve("modules.dep"))) {
+                int colon = line.indexOf(':');
+                if (colon < 0 || !moduleName(line.substring(0, colon)).equals(wanted)) continue;
+                // modules.dep names a module's dependencies in the order modprobe unloads them.
+                List<String> order = new ArrayList<>(List.of(line.substring(colon + 1).trim().split("\\s+")));
+                order.removeIf(String::isEmpty);
+                Collections.reverse(order);
+                order.add(line.substring(0, colon));
+                return load(dir, order, Set.of(), Map.of(), log);
+            }
+        } catch (IOException e) {
+            log.error("cannot read " + dir.resolve("modules.dep") + ": " + e.getMessage());
+        }
+        return new Result(0, 0, List.of(name + ": not in this image"));
+    }
+
+    private static Result load(Path dir, List<String> paths, Set<String> blacklist, Map<String, String> parameters, Log log) {
         int loaded = 0;
         int skipped = 0;
-        List<String> failures = new java.util.ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (String relative : paths) {
             if (relative.isBlank()) continue;
             String name = moduleName(relative);

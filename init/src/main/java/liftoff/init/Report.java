@@ -1,0 +1,43 @@
+package liftoff.init;
+
+import java.io.IOException;
+import liftoff.init.probe.BlockDevice;
+import liftoff.init.probe.BlockDevices;
+import liftoff.init.probe.Filesystem;
+import liftoff.init.probe.Probe;
+
+/** "What was tried", for the rescue console: the root asked for, the disks seen, the modules. */
+final class Report {
+    private Report() {}
+
+    static String of(Cmdline cmdline, ModuleLoader.Result modules) {
+        StringBuilder out = new StringBuilder();
+        out.append("  root=").append(cmdline.root() == null ? "(none)" : cmdline.root().toString());
+        if (cmdline.rootFsType() != null) out.append(" rootfstype=").append(cmdline.rootFsType());
+        out.append(cmdline.readOnly() ? " ro" : " rw").append(", waited up to ");
+        out.append(cmdline.rootWait() ? "rootwait" : cmdline.timeoutSeconds() + " s (liftoff.timeout)").append('\n');
+        out.append("  modules: ").append(modules.loaded()).append(" loaded");
+        if (!modules.failures().isEmpty()) out.append(", failed: ").append(String.join(", ", modules.failures()));
+        out.append('\n').append("  block devices:");
+        try {
+            var devices = BlockDevices.system().list();
+            if (devices.isEmpty()) out.append(" none (is the disk controller's module in the image?)");
+            for (BlockDevice d : devices) {
+                out.append("\n    ").append(d.node());
+                Filesystem fs = probe(d);
+                if (fs != null) out.append(' ').append(fs.tags());
+            }
+        } catch (IOException e) {
+            out.append(" cannot list /sys/class/block: ").append(e.getMessage());
+        }
+        return out.toString();
+    }
+
+    private static Filesystem probe(BlockDevice d) {
+        try {
+            return Probe.filesystem(d.node());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package liftoff.init;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import liftoff.handover.HandoverException;
+import liftoff.handover.SwitchRoot;
+import liftoff.init.probe.Filesystem;
+import liftoff.init.probe.Probe;
+import liftoff.sys.Fs;
+import liftoff.sys.Mounts;
+import liftoff.sys.SyscallException;
+
+/** Mounts the root device on /newroot (read-only unless rw) and picks the init inside it. */
+final class RootMount {
+    private RootMount() {}
+
+    static void mount(Path device, Cmdline cmdline, String target, Log log) throws Boot.BootFailure {
+        if (!Files.isDirectory(Path.of(target))) Fs.mkdirat(Fs.AT_FDCWD, target, 0755);
+        long flags = cmdline.readOnly() ? Mounts.MS_RDONLY : 0;
+        List<String> tried = new ArrayList<>();
+        for (String type : candidateTypes(device, cmdline)) {
+            try {
+                Mounts.mount(device.toString(), target, type, flags, cmdline.rootFlags());
+                log.info("root mounted " + device + " on " + target + " (" + type + ", " + (cmdline.readOnly() ? "ro" : "rw") + ")");
+                return;
+            } catch (SyscallException e) {
+                tried.add(e.getMessage());
+            }
+        }
+        throw new Boot.BootFailure("cannot mount the root " + device + " on " + target + ":\n  " + String.join("\n  ", tried));
+    }
+
+    /**
+     * rootfstype= when given; else the type the superblock says; else, like the kernel, every
+     * block filesystem it knows (/proc/filesystems without "nodev").
+     */
+    private static List<String> candidateTypes(Path device, Cmdline cmdline) throws Boot.BootFailure {
+        if (cmdline.rootFsType() != null) return List.of(cmdline.rootFsType().split(","));
+        try {
+            Filesystem fs = Probe.filesystem(device);
+            if (fs != null && fs.type() != null) {
+                if (fs.type().equals("swap") || fs.type().startsWith("crypto_")) {
+                    throw new Boot.BootFailure("the root " + device + " holds " + fs.type() + ", not a filesystem");
+                }
+                return List.of(fs.type());
+            }
+        } catch (IOException e) {
+            // Unreadable superblock: let the kernel's own probing below have a go.
+        }
+        List<String> types = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/filesystems"))) {
+                if (!line.startsWith("nodev")) types.add(line.trim());
+            }
+        } catch (IOException e) {
+            throw new Boot.BootFailure("cannot tell the filesystem of " + device + " and cannot read /proc/filesystems");
+        }
+        return types;
+    }
+
+    /** The first init candidate that is an executable file inside the mounted root. */
+    static String chooseInit(Cmdline cmdline, String root) throws Boot.BootFailure {
+        List<String> why = new ArrayList<>();
+        for (String candidate : cmdline.initCandidates()) {
+            try {
+                SwitchRoot.checkInit(root, candidate);
+                return candidate;
+            } catch (HandoverException e) {
+                why.add(e.getMessage());
+            }
+        }
+        throw new Boot.BootFailure("no init to start in the root:\n  " + String.join("\n  ", why));
+    }
+}
