@@ -98,7 +98,10 @@ public record DemoRoot(String label, UUID uuid, int sizeMiB, Optional<String> pa
             // program may set; debugfs can, in the filesystem itself.
             Path commands = work.resolve("ctime.debugfs");
             Files.write(commands, paths.stream().map(p -> "set_inode_field \"" + p + "\" ctime @" + FAKE_TIME).toList());
-            HostTools.run(List.of(debugfs.toString(), "-w", "-f", commands.toString(), filesystem), fakeTime);
+            String log = HostTools.run(List.of(debugfs.toString(), "-w", "-f", commands.toString(), filesystem), fakeTime);
+            // debugfs exits 0 even when a command fails; its own lines start with "debugfs".
+            List<String> errors = log.lines().filter(line -> !line.startsWith("debugfs")).toList();
+            if (!errors.isEmpty()) throw new IOException("debugfs could not fix change times: " + String.join("; ", errors));
         } finally {
             deleteTree(work);
         }

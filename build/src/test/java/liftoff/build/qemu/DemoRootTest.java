@@ -42,6 +42,7 @@ class DemoRootTest {
         }
         String sh = tool("debugfs", "-R", "stat /bin/sh", disk.toString());
         assertTrue(sh.contains("Type: symlink") && sh.contains("Fast link dest: \"busybox\""), sh);
+        assertTrue(sh.contains(" ctime: 0x67748580:") && sh.contains(" mtime: 0x67748580:"), "2025-01-01, not now: " + sh);
         assertEquals("/dev/vda", root.guestDevice(DiskBus.VIRTIO_BLK));
     }
 
