@@ -42,7 +42,7 @@ public record Kernel(Path image, String version) {
     }
 
     /** Orders versions by their numbers, so 6.1.0-56 is newer than 6.1.0-9 (plain text order says otherwise). */
-    static final Comparator<Kernel> BY_VERSION = (a, b) -> compareVersions(a.version, b.version);
+    private static final Comparator<Kernel> BY_VERSION = (a, b) -> compareVersions(a.version, b.version);
 
     private static final Pattern NUMBER_OR_TEXT = Pattern.compile("\\d+|\\D+");
 

@@ -34,6 +34,9 @@ public final class Qemu {
      */
     public static final String BASE_CMDLINE = "console=ttyS0 panic=-1 printk.time=1";
 
+    /** Guest memory: room for an initramfs with a Java runtime (~100 MB unpacked) and the JVM. */
+    private static final String MEMORY_MIB = "1024";
+
     public enum Machine {
         PC("pc"),
         Q35("q35");
@@ -52,7 +55,6 @@ public final class Qemu {
     private String append = "";
     private Machine machine = Machine.PC;
     private String cpu = "max";
-    private int memoryMiB = 1024;
     private boolean icount;
     private final List<Disk> disks = new ArrayList<>();
     private Duration timeout = Duration.ofMinutes(5);
@@ -84,11 +86,6 @@ public final class Qemu {
         return this;
     }
 
-    public Qemu memoryMiB(int mib) {
-        this.memoryMiB = mib;
-        return this;
-    }
-
     /**
      * Deterministic virtual time: one guest instruction is one virtual nanosecond, so timestamps
      * count instructions and repeat within a few ms from run to run. {@code idle=poll} goes with
@@ -116,7 +113,7 @@ public final class Qemu {
         return this;
     }
 
-    /** Receives each console line as the guest prints it, without the line end. */
+    /** Receives each console line as the guest prints it, without the line end, on the console's reader thread. */
     public Qemu onConsoleLine(Consumer<String> listener) {
         this.consoleListener = listener;
         return this;
@@ -134,7 +131,7 @@ public final class Qemu {
                 "-accel", "tcg",
                 "-machine", machine.qemuName,
                 "-cpu", cpu,
-                "-m", Integer.toString(memoryMiB),
+                "-m", MEMORY_MIB,
                 "-smp", "1",
                 "-nodefaults", "-display", "none", "-no-reboot",
                 "-serial", "stdio",
@@ -150,7 +147,9 @@ public final class Qemu {
         for (int i = 0; i < disks.size(); i++) {
             Disk disk = disks.get(i);
             String id = "d" + i;
-            argv.addAll(List.of("-drive", "file=" + disk.file + ",format=raw,if=none,id=" + id));
+            // QEMU splits option values at commas; a comma in a file name is written twice.
+            String file = disk.file.toString().replace(",", ",,");
+            argv.addAll(List.of("-drive", "file=" + file + ",format=raw,if=none,id=" + id));
             argv.addAll(disk.bus.device(id, perBus[disk.bus.ordinal()]++));
         }
         return argv;

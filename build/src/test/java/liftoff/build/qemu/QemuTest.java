@@ -56,6 +56,13 @@ class QemuTest {
     }
 
     @Test
+    void aCommaInADiskFileNameIsEscapedForQemu() {
+        List<String> argv = new Qemu(KERNEL).disk(Path.of("/tmp/a,b.img")).commandLine();
+
+        assertEquals("file=/tmp/a,,b.img,format=raw,if=none,id=d0", argv.get(argv.indexOf("-drive") + 1));
+    }
+
+    @Test
     void busesHaveCliNamesAndGuestDeviceNames() {
         assertEquals(DiskBus.VIRTIO_SCSI, DiskBus.byCliName("virtio-scsi"));
         assertEquals("/dev/vdb", DiskBus.VIRTIO_BLK.guestDevice(1));
