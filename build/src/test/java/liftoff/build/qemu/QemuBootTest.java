@@ -60,6 +60,25 @@ class QemuBootTest {
     }
 
     @Test
+    void aGptDemoRootOnNvmeBootsOnQ35WithABaselineCpu() throws Exception {
+        Path disk = work.resolve("gpt.img");
+        DemoRoot root = DemoRoot.standard().withGpt("liftoff-root");
+        root.writeTo(disk);
+        String device = root.guestDevice(DiskBus.NVME);
+
+        QemuExit exit = new Qemu(kernel.image()).initrd(initramfs).disk(disk, DiskBus.NVME)
+                .machine(Qemu.Machine.Q35).cpu("qemu64")
+                .append("root=" + device)
+                .timeout(Duration.ofMinutes(3))
+                .run();
+
+        BootTimeline timeline = exit.timeline();
+        assertTrue(timeline.reachedRealInit(), exit.console());
+        assertEquals("/dev/nvme0n1p1", timeline.step(BootMarker.ROOT_FOUND).orElseThrow().detail());
+        assertTrue(exit.console().contains("REAL-ROOT args=\n"), "no arguments were passed:\n" + exit.console());
+    }
+
+    @Test
     void typedCommandsReachTheGuestShell() throws Exception {
         try (QemuProcess vm = new Qemu(kernel.image()).initrd(initramfs).append("rdinit=/bin/sh")
                 .timeout(Duration.ofMinutes(3)).start()) {
