@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             SwitchRootCommand.class,
             BlkidCommand.class,
+            BootCommand.class,
         })
 public final class Main implements Runnable {
 

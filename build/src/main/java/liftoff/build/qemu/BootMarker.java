@@ -1,0 +1,48 @@
+package liftoff.build.qemu;
+
+import java.util.regex.Pattern;
+
+/**
+ * The steps of a boot, in order, and how each shows up in the kernel log.
+ *
+ * <p>liftoff's init writes its own steps to /dev/kmsg as {@code "liftoff: <event> <detail>"}, so they
+ * carry the kernel's µs timestamp and land on the console between the kernel's lines. Each marker
+ * is recognised by its stable leading words; what follows them is the step's detail. The real root's
+ * init announces itself with {@code "REAL-ROOT uptime=<s> pid=<n> root=<dev>"}, also through /dev/kmsg.
+ * These strings are an interface: the init, the demo root and the tests all depend on them.
+ */
+public enum BootMarker {
+    /** The kernel's first line, at 0.000000; detail: the kernel version. */
+    KERNEL_START("kernel start", "Linux version (\\S+)"),
+    /** The kernel hands over to the initramfs; detail: the program, /init unless rdinit= says otherwise. */
+    RUN_INIT("Run /init", "Run (\\S+) as init process"),
+    /** liftoff loaded the modules the root device needs. */
+    MODULES_LOADED("modules loaded", "liftoff: modules loaded\\b(.*)"),
+    /** liftoff found the block device root= names; detail: the device. */
+    ROOT_FOUND("root device found", "liftoff: root device found\\b(.*)"),
+    /** liftoff mounted it; detail: e.g. "/dev/vda on /newroot (ext4, ro)". */
+    ROOT_MOUNTED("root mounted", "liftoff: root mounted\\b(.*)"),
+    /** liftoff is about to switch root and exec the real init; detail: its path. */
+    EXEC_INIT("exec init", "liftoff: exec\\b(.*)"),
+    /** The real root's init runs; detail: "uptime=... pid=... root=...". */
+    REAL_INIT("real init", "REAL-ROOT (uptime=.*)");
+
+    private final String label;
+    private final Pattern pattern;
+
+    BootMarker(String label, String regex) {
+        this.label = label;
+        this.pattern = Pattern.compile(regex);
+    }
+
+    /** The step's name in the timeline table. */
+    public String label() {
+        return label;
+    }
+
+    /** The detail when this marker starts the kernel log message {@code text}, else null. */
+    String detailIn(String text) {
+        var matcher = pattern.matcher(text);
+        return matcher.lookingAt() ? matcher.group(1).strip() : null;
+    }
+}

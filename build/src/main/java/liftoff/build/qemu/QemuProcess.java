@@ -1,0 +1,63 @@
+package liftoff.build.qemu;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** A running QEMU: its serial console, and a host timeout after which it is killed. */
+public final class QemuProcess implements AutoCloseable {
+    private final Process process;
+    private final Console console;
+    private final Thread stderrReader;
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final long started = System.nanoTime();
+    private final Duration timeout;
+
+    QemuProcess(Process process, Duration timeout, Consumer<String> consoleListener) {
+        this.process = process;
+        this.timeout = timeout;
+        this.console = new Console(process.getInputStream(), process.getOutputStream(), consoleListener);
+        this.stderrReader = Thread.ofPlatform().daemon().name("qemu-stderr").start(() -> drain(process.getErrorStream()));
+    }
+
+    /** The guest's serial console, to read and to type into. */
+    public Console console() {
+        return console;
+    }
+
+    /**
+     * Waits until QEMU exits, or kills it when the host timeout (counted from the start) passes,
+     * then waits until the console has been read to the end.
+     */
+    public QemuExit waitFor() throws InterruptedException {
+        long left = timeout.toNanos() - (System.nanoTime() - started);
+        boolean timedOut = !process.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS);
+        if (timedOut) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        console.awaitClosed();
+        stderrReader.join();
+        return new QemuExit(process.exitValue(), timedOut, console.text(),
+                stderr.toString(StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Kills QEMU if it still runs; a test's try-with-resources must not leave a guest behind. */
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private void drain(InputStream errors) {
+        try (errors) {
+            errors.transferTo(stderr);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading QEMU's stderr", e);
+        }
+    }
+}
