@@ -140,7 +140,10 @@ public final class Elf {
         return Optional.ofNullable(soname);
     }
 
-    /** DT_RUNPATH directories with $ORIGIN replaced by {@code originDir}; see {@link #expand}. */
+    /**
+     * DT_RUNPATH directories with $ORIGIN replaced by {@code originDir}; see {@link #expand}. With a null
+     * {@code originDir} the entries that use $ORIGIN are dropped.
+     */
     public List<Path> runpath(Path originDir) {
         return expand(runpath, originDir);
     }
@@ -324,7 +327,8 @@ public final class Elf {
         }
         List<Path> dirs = new ArrayList<>();
         for (String entry : searchPath.split(":")) {
-            String expanded = entry.replace("${ORIGIN}", originDir.toString()).replace("$ORIGIN", originDir.toString());
+            String expanded = originDir == null ? entry
+                    : entry.replace("${ORIGIN}", originDir.toString()).replace("$ORIGIN", originDir.toString());
             if (!expanded.isEmpty() && !expanded.contains("$")) {
                 dirs.add(Path.of(expanded).normalize());
             }
