@@ -15,6 +15,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The shared libraries a set of ELF programs needs, found the way glibc's ld.so finds them:
@@ -25,7 +26,10 @@ import java.util.TreeSet;
  *   <li>the directories of /etc/ld.so.conf (ld.so knows them only through /etc/ld.so.cache);</li>
  *   <li>the system directories for the object's architecture (see {@link #systemDirs}).</li>
  * </ol>
- * A candidate of the wrong machine or ELF class is skipped, as ld.so skips it.
+ * A candidate of the wrong machine or ELF class is skipped, as ld.so skips it. For a library loaded
+ * later with dlopen(), a name that one of the given objects has as file name or SONAME needs no search:
+ * ld.so reuses an object already loaded under that name, which is how the JDK's libnio.so finds
+ * libjava.so without any RUNPATH (the JVM loaded libjava.so by full path before).
  *
  * <p>The image has no ld.so.cache, and at /init time no /proc: glibc expands a <em>program's own</em>
  * $ORIGIN by reading /proc/self/exe (a library's $ORIGIN comes from the path it was opened by and
@@ -50,8 +54,12 @@ public final class LibraryResolver {
     /** A directory to search, and whether ld.so can search it in the image before /proc exists. */
     private record SearchDir(Path dir, boolean reachableAtBoot) {}
 
-    /** An object still to be scanned, with the DT_RPATH directories inherited from the objects that loaded it. */
-    private record Pending(Path path, Elf elf, List<SearchDir> inheritedRpath) {}
+    /**
+     * An object still to be scanned, with the DT_RPATH directories inherited from the objects that loaded
+     * it, and whether it is loaded by dlopen() after the program started (then the given objects are
+     * already loaded).
+     */
+    private record Pending(Path path, Elf elf, List<SearchDir> inheritedRpath, boolean late) {}
 
     public LibraryResolver(List<Path> configuredDirs) {
         this.configuredDirs = List.copyOf(configuredDirs);
@@ -63,22 +71,26 @@ public final class LibraryResolver {
     }
 
     /**
-     * The closure of {@code programs} (executables or libraries, absolute host paths). Programs with a
-     * PT_INTERP are treated as the main program for $ORIGIN purposes.
+     * The closure of {@code programs} (executables, or libraries loaded at start) and {@code dlopened}
+     * (libraries a program loads later by path, like the JDK's libjvm.so and libnio.so), all absolute
+     * host paths. Objects with a PT_INTERP are treated as the main program for $ORIGIN purposes.
      *
      * @throws IOException naming the library and the object that needs it when a library cannot be found
      */
-    public Closure resolve(Collection<Path> programs) throws IOException {
+    public Closure resolve(Collection<Path> programs, Collection<Path> dlopened) throws IOException {
         SortedSet<Path> loaders = new TreeSet<>();
         SortedSet<Path> libraries = new TreeSet<>();
         SortedMap<Path, Path> aliases = new TreeMap<>();
         Set<Path> scanned = new HashSet<>();
+        Set<String> loadedNames = new HashSet<>();
         Deque<Pending> queue = new ArrayDeque<>();
-        for (Path program : programs) {
-            Elf elf = Elf.read(program);
+        for (Path object : Stream.concat(programs.stream(), dlopened.stream()).toList()) {
+            Elf elf = Elf.read(object);
             elf.interpreter().map(Path::of).ifPresent(loaders::add);
-            scanned.add(program.toRealPath());
-            queue.add(new Pending(program, elf, List.of()));
+            scanned.add(object.toRealPath());
+            loadedNames.add(object.getFileName().toString());
+            elf.soname().ifPresent(loadedNames::add);
+            queue.add(new Pending(object, elf, List.of(), dlopened.contains(object)));
         }
         while (!queue.isEmpty()) {
             Pending object = queue.poll();
@@ -97,6 +109,9 @@ public final class LibraryResolver {
             system.forEach(d -> dirs.add(new SearchDir(d, true)));
 
             for (String name : elf.needed()) {
+                if (object.late && loadedNames.contains(name)) {
+                    continue; // ld.so reuses a loaded object whose name or SONAME matches, without searching
+                }
                 Path found = null;
                 SearchDir foundIn = null;
                 for (SearchDir dir : dirs) {
@@ -116,7 +131,7 @@ public final class LibraryResolver {
                     aliases.put(system.getFirst().resolve(name), found);
                 }
                 if (scanned.add(found.toRealPath())) {
-                    queue.add(new Pending(found, Elf.read(found), rpathChain));
+                    queue.add(new Pending(found, Elf.read(found), rpathChain, object.late));
                 }
             }
         }

@@ -19,7 +19,10 @@ class LibraryResolverTest {
 
     @Test
     void javaLauncherNeedsLibjliThroughOriginAndGetsABootAlias() throws IOException {
-        var closure = LibraryResolver.forHost().resolve(List.of(JDK.resolve("bin/java"), JDK.resolve("lib/server/libjvm.so")));
+        // libnio.so needs libjava.so and libnet.so, without RUNPATH: satisfied because they are loaded by then.
+        List<Path> dlopened = List.of(JDK.resolve("lib/server/libjvm.so"), JDK.resolve("lib/libjava.so"),
+                JDK.resolve("lib/libnet.so"), JDK.resolve("lib/libnio.so"));
+        var closure = LibraryResolver.forHost().resolve(List.of(JDK.resolve("bin/java")), dlopened);
         assertEquals(Set.of(Path.of("/lib64/ld-linux-x86-64.so.2")), closure.loaders());
         assertTrue(closure.libraries().contains(JDK.resolve("lib/libjli.so")), closure.libraries().toString());
         assertTrue(closure.libraries().contains(Path.of("/lib/x86_64-linux-gnu/libc.so.6")), closure.libraries().toString());
@@ -28,8 +31,17 @@ class LibraryResolverTest {
     }
 
     @Test
+    void aDlopenedLibraryStillNeedsWhatIsNotLoaded() {
+        IOException e = assertThrows(IOException.class,
+                () -> LibraryResolver.forHost().resolve(List.of(), List.of(JDK.resolve("lib/libnio.so"))));
+        // libnio finds libjava.so through its RUNPATH $ORIGIN, but libjava.so's libjvm.so is in lib/server.
+        assertTrue(e.getMessage().startsWith("libjvm.so (needed by " + JDK.resolve("lib/libjava.so") + ") not found in ["
+                + JDK.resolve("lib") + ", "), e.getMessage());
+    }
+
+    @Test
     void staticProgramNeedsNothing() throws IOException {
-        var closure = LibraryResolver.forHost().resolve(List.of(Path.of("/bin/busybox")));
+        var closure = LibraryResolver.forHost().resolve(List.of(Path.of("/bin/busybox")), List.of());
         assertEquals(Set.of(), closure.loaders());
         assertEquals(Set.of(), closure.libraries());
     }
@@ -57,7 +69,7 @@ class LibraryResolverTest {
         Files.write(configured.resolve("libtwo.so.2"), ElfBytes.x86_64().build());
 
         // libtwo is only in the "ld.so.conf" directory: the image has no cache, so it gets an alias.
-        var closure = new LibraryResolver(List.of(configured)).resolve(List.of(app.resolve("prog")));
+        var closure = new LibraryResolver(List.of(configured)).resolve(List.of(app.resolve("prog")), List.of());
         // libc.so.6 itself needs the loader by name, found in the multiarch directory.
         assertEquals(List.of(Path.of("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"), appLib.resolve("libone.so.1"),
                 configured.resolve("libtwo.so.2"), Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6")),
@@ -78,8 +90,8 @@ class LibraryResolverTest {
         Files.write(root.resolve("both.so"), lib.build());
 
         LibraryResolver resolver = new LibraryResolver(List.of());
-        assertEquals(Set.of(dir.resolve("libhidden.so")), resolver.resolve(List.of(root.resolve("rpath-only.so"))).libraries());
-        IOException e = assertThrows(IOException.class, () -> resolver.resolve(List.of(root.resolve("both.so"))));
+        assertEquals(Set.of(dir.resolve("libhidden.so")), resolver.resolve(List.of(root.resolve("rpath-only.so")), List.of()).libraries());
+        IOException e = assertThrows(IOException.class, () -> resolver.resolve(List.of(root.resolve("both.so")), List.of()));
         assertTrue(e.getMessage().startsWith("libhidden.so (needed by " + root.resolve("both.so") + ") not found in [/nonexistent, /lib/x86_64-linux-gnu,"),
                 e.getMessage());
     }
