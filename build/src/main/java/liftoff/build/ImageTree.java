@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -245,12 +246,23 @@ public final class ImageTree {
         return slash <= 0 ? "" : path.substring(0, slash);
     }
 
+    /** The permission bits of a host file as a mode (the enum runs OWNER_READ .. OTHERS_EXECUTE, high bit first). */
     private static int permissions(Path file) throws IOException {
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
         int mode = 0;
-        for (PosixFilePermission p : permissions) {
-            mode |= 0400 >> p.ordinal(); // the enum is declared OWNER_READ .. OTHERS_EXECUTE, high bit first
+        for (PosixFilePermission p : Files.getPosixFilePermissions(file)) {
+            mode |= 0400 >> p.ordinal();
         }
         return mode;
+    }
+
+    /** The inverse: a mode's permission bits (setuid/setgid/sticky are not expressible and dropped). */
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> result = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (0400 >> p.ordinal())) != 0) {
+                result.add(p);
+            }
+        }
+        return result;
     }
 }

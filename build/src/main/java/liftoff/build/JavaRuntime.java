@@ -114,6 +114,7 @@ public final class JavaRuntime {
     /** Copies the runtime for {@code modules} to {@code dir} (which must not exist), e.g. STAGING/jre. */
     public void stageInto(Path dir, List<String> modules) throws IOException {
         Path image = image(modules);
+        Files.createDirectories(dir.getParent());
         try (Stream<Path> walk = Files.walk(image)) {
             for (Path source : walk.sorted().toList()) {
                 Path target = dir.resolve(image.relativize(source).toString());

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,14 +42,8 @@ class JavaRuntimeTest {
 
     @Test
     void jdepsDecidesTheModules(@TempDir Path dir) throws IOException {
-        Path source = Files.writeString(dir.resolve("Uses.java"),
-                "class Uses { java.util.logging.Logger l = java.util.logging.Logger.getGlobal(); }");
-        Path classes = dir.resolve("classes");
-        assertEquals(0, ToolProvider.findFirst("javac").orElseThrow()
-                .run(System.out, System.err, "-d", classes.toString(), source.toString()));
-        Path jar = dir.resolve("uses.jar");
-        assertEquals(0, ToolProvider.findFirst("jar").orElseThrow()
-                .run(System.out, System.err, "--create", "--file", jar.toString(), "-C", classes.toString(), "."));
+        Path jar = TestJars.jar(dir, "Uses",
+                "public class Uses { public static void main(String[] a) { java.util.logging.Logger.getGlobal(); } }");
         assertEquals(List.of("java.base", "java.logging"), new JavaRuntime(ElfTest.JDK, CACHE).modulesFor(jar));
     }
 
