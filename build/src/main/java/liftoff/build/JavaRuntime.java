@@ -1,0 +1,213 @@
+package liftoff.build;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The Java runtime that runs /init: a jlink image of only the modules the init needs, trimmed as
+ * /work/shared/reference/jvm-pid1.md measured (stripped native libraries, no class list, no jrt-fs.jar,
+ * no default CDS archive because the AOT cache replaces it), cached between builds.
+ *
+ * <p>The cache key is the JDK's {@code release} file (it names the exact build), the module list and
+ * everything this class does to the image, so a JDK update or a change here never reuses a stale image.
+ */
+public final class JavaRuntime {
+    /** Where the runtime lives in the image; {@link #jvmArgs()} and the /init launcher line depend on it. */
+    public static final String IMAGE_DIR = "/jre";
+
+    private static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages");
+
+    /** Files the PID 1 never reads (jvm-pid1.md "trim"): the CDS class list and the jrt filesystem for other JDKs. */
+    private static final List<String> UNNEEDED = List.of("lib/classlist", "lib/jrt-fs.jar");
+
+    /** Bump when the image this class produces changes in a way the key does not see. */
+    private static final String RECIPE_VERSION = "1";
+
+    private final Path jdk;
+    private final Path cacheDir;
+
+    /**
+     * @param jdk      a JDK 25+ home with bin/jlink and bin/jdeps
+     * @param cacheDir where finished images are kept, see {@link #defaultCacheDir}
+     */
+    public JavaRuntime(Path jdk, Path cacheDir) {
+        this.jdk = jdk;
+        this.cacheDir = cacheDir;
+    }
+
+    /** $XDG_CACHE_HOME/liftoff, else ~/.cache/liftoff. */
+    public static Path defaultCacheDir(Map<String, String> environment, String userHome) {
+        String xdg = environment.get("XDG_CACHE_HOME");
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(userHome, ".cache");
+        return base.resolve("liftoff");
+    }
+
+    /**
+     * The JVM options for /jvm.args (jvm-pid1.md "g-best"): serial GC and the interpreter only (compiler
+     * threads cost more than they save in a short-lived PID 1), no perf data file, the AOT cache at a
+     * fixed address, and no cached adapters/stubs (they crash on a CPU older than the build host's).
+     * The list ends in {@code -jar}: the kernel appends "/init" when it runs the launcher line.
+     */
+    public static List<String> jvmArgs() {
+        return List.of("-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", "-XX:AOTCache=/app.aot", "-XX:ArchiveRelocationMode=0",
+                "-jar");
+    }
+
+    /** The modules {@code jar} needs according to jdeps; java.base alone when it needs nothing more. */
+    public List<String> modulesFor(Path jar) throws IOException {
+        String output = run(List.of(tool("jdeps").toString(), "--print-module-deps", "--ignore-missing-deps",
+                "--multi-release", "base", jar.toString()), "jdeps").strip();
+        if (output.isEmpty()) {
+            return List.of("java.base");
+        }
+        return Arrays.stream(output.split(",")).map(String::strip).sorted().toList();
+    }
+
+    /**
+     * The trimmed runtime for {@code modules}, built by jlink on the first call and taken from the cache
+     * afterwards. The returned directory belongs to the cache: copy it, do not change it.
+     */
+    public Path image(List<String> modules) throws IOException {
+        List<String> sorted = modules.stream().sorted().distinct().toList();
+        Path image = cacheDir.resolve("jre-" + key(sorted));
+        if (Files.isDirectory(image)) {
+            return image;
+        }
+        Files.createDirectories(cacheDir);
+        Path building = Files.createTempDirectory(cacheDir, ".building-");
+        Path output = building.resolve("jre");
+        List<String> command = new ArrayList<>(List.of(tool("jlink").toString(), "--add-modules", String.join(",", sorted)));
+        command.addAll(JLINK_OPTIONS);
+        command.addAll(List.of("--output", output.toString()));
+        run(command, "jlink");
+        strip(output);
+        for (String unneeded : UNNEEDED) {
+            Files.deleteIfExists(output.resolve(unneeded));
+        }
+        try {
+            // The rename publishes the image atomically: a concurrent build sees all of it or none.
+            Files.move(output, image, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherBuildWon) {
+            deleteTree(output);
+        } finally {
+            deleteTree(building);
+        }
+        return image;
+    }
+
+    /** Copies the runtime for {@code modules} to {@code dir} (which must not exist), e.g. STAGING/jre. */
+    public void stageInto(Path dir, List<String> modules) throws IOException {
+        Path image = image(modules);
+        Files.createDirectories(dir.getParent());
+        try (Stream<Path> walk = Files.walk(image)) {
+            for (Path source : walk.sorted().toList()) {
+                Path target = dir.resolve(image.relativize(source).toString());
+                if (Files.isSymbolicLink(source)) {
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(source));
+                } else if (Files.isDirectory(source)) {
+                    Files.createDirectory(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private String key(List<String> modules) throws IOException {
+        Path release = jdk.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            throw new IOException(release + ": missing; " + jdk + " is not a JDK home");
+        }
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(Files.readAllBytes(release));
+            String recipe = String.join("\n", modules) + "\n" + String.join(" ", JLINK_OPTIONS) + "\n" + UNNEEDED
+                    + "\nstrip=" + findStrip().isPresent() + "\nrecipe=" + RECIPE_VERSION;
+            digest.update(recipe.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * strip --strip-unneeded on every shared library (libjvm.so: 29.8 → 24.8 MB). jlink's --strip-debug
+     * leaves the symbol tables, which only a debugger reads. Without binutils the image is just bigger.
+     */
+    private static void strip(Path runtime) throws IOException {
+        Optional<Path> strip = findStrip();
+        if (strip.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of(strip.get().toString(), "--strip-unneeded"));
+        try (Stream<Path> walk = Files.walk(runtime)) {
+            walk.filter(p -> p.getFileName().toString().endsWith(".so") && Files.isRegularFile(p))
+                    .sorted()
+                    .forEach(p -> command.add(p.toString()));
+        }
+        run(command, "strip");
+    }
+
+    private static Optional<Path> findStrip() {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        return Arrays.stream(path.split(":"))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, "strip"))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    private Path tool(String name) throws IOException {
+        Path tool = jdk.resolve("bin").resolve(name);
+        if (!Files.isExecutable(tool)) {
+            throw new IOException(tool + ": missing; " + jdk + " is not a full JDK");
+        }
+        return tool;
+    }
+
+    /** Runs {@code command}, returning its standard output; a failure carries its error output in the message. */
+    private static String run(List<String> command, String what) throws IOException {
+        Path errors = Files.createTempFile("liftoff-" + what, ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IOException(what + " failed (exit " + process.exitValue() + "): " + String.join(" ", command)
+                        + "\n" + (output + Files.readString(errors)).strip());
+            }
+            return output;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + " interrupted", e);
+        } finally {
+            Files.delete(errors);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package liftoff.build;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Which kernel modules (and their firmware) go into an image: the requested names and groups, closed
+ * over modules.dep and the softdep "pre:" lists, in the order the init must load them.
+ */
+public final class KernelModules {
+    /**
+     * Named sets a configuration can ask for. "storage" covers the disks a root filesystem usually sits
+     * on — virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks — plus
+     * ext4, the usual root filesystem. Names this kernel lacks or has built in are skipped.
+     */
+    public static final Map<String, List<String>> GROUPS = Map.of(
+            "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"));
+
+    /** What a configuration without MODULES gets. */
+    public static final List<String> DEFAULT = List.of("storage");
+
+    /**
+     * The modules chosen for one kernel.
+     *
+     * @param database the kernel's indexes
+     * @param modules  in load order, dependencies first
+     * @param firmware firmware files by path relative to the firmware directory → host file
+     * @param notes    what was skipped and why, and missing firmware: for the build log, not errors
+     */
+    public record Selection(ModuleDatabase database, String kernelVersion, List<ModuleDatabase.Module> modules,
+            SortedMap<String, Path> firmware, List<String> notes) {
+
+        /** The compressed modules: the init needs finit_module's MODULE_INIT_COMPRESSED_FILE (Linux 6.4+) for them. */
+        public List<ModuleDatabase.Module> compressed() {
+            return modules.stream().filter(m -> !m.compression().isEmpty()).toList();
+        }
+
+        public Set<String> names() {
+            return modules.stream().map(ModuleDatabase.Module::name).collect(Collectors.toCollection(LinkedHashSet::new));
+        }
+    }
+
+    private KernelModules() {}
+
+    /**
+     * Selects {@code requested} (module names, aliases or {@link #GROUPS} names) for the kernel in
+     * {@code modulesBase/kernelVersion}.
+     *
+     * @throws IOException when an explicitly requested name is neither a module nor builtin, naming modules.dep
+     */
+    public static Selection select(Path modulesBase, String kernelVersion, List<String> requested, Path firmwareDir)
+            throws IOException {
+        ModuleDatabase database = ModuleDatabase.load(modulesBase.resolve(kernelVersion));
+        List<String> notes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        Set<String> optional = new LinkedHashSet<>();
+        for (String name : requested) {
+            List<String> group = GROUPS.get(name);
+            names.addAll(group != null ? group : List.of(name));
+            if (group != null) {
+                optional.addAll(group);
+            }
+        }
+        for (String name : names) {
+            if (database.isBuiltin(name)) {
+                notes.add(name + ": built into " + kernelVersion);
+            }
+        }
+        List<String> unknown = new ArrayList<>();
+        List<ModuleDatabase.Module> modules = database.loadOrder(names, name -> {
+            if (optional.contains(name)) {
+                notes.add(name + ": not in " + kernelVersion + ", skipped");
+            } else if (requested.contains(name)) {
+                unknown.add(name);
+            } else {
+                notes.add(name + ": a softdep that is not in " + kernelVersion + ", skipped");
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IOException(database.kernelDir().resolve("modules.dep") + ": no module " + String.join(", ", unknown)
+                    + " (neither listed there, nor an alias, nor in modules.builtin)");
+        }
+        SortedMap<String, Path> firmware = new TreeMap<>();
+        for (ModuleDatabase.Module module : modules) {
+            for (String name : ModuleFirmware.declared(database.kernelDir().resolve(module.path()))) {
+                Optional<Path> found = ModuleFirmware.locate(name, firmwareDir, kernelVersion);
+                if (found.isPresent()) {
+                    firmware.put(firmwareDir.relativize(found.get()).toString(), found.get());
+                } else {
+                    notes.add(module.name() + ": firmware " + name + " not found under " + firmwareDir + " (warning)");
+                }
+            }
+        }
+        return new Selection(database, kernelVersion, modules, firmware, notes);
+    }
+}

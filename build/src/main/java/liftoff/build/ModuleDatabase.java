@@ -1,0 +1,192 @@
+package liftoff.build;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * depmod's text indexes for one kernel (/lib/modules/KVER): modules.dep, modules.builtin,
+ * modules.softdep and modules.alias. Module names are compared with '-' and '_' equivalent, as the
+ * kernel and kmod do ("nvme-core" is "nvme_core").
+ */
+public final class ModuleDatabase {
+    /** A loadable module: its path relative to the kernel directory, and those of its dependencies. */
+    public record Module(String name, String path, List<String> dependencies) {
+        /** The compression suffix (".xz", ".zst", ".gz") or "" for a plain .ko. */
+        public String compression() {
+            return path.substring(path.lastIndexOf(".ko") + 3);
+        }
+    }
+
+    private final Path kernelDir;
+    private final Map<String, Module> modules;          // by normalized name, in modules.dep order
+    private final Set<String> builtin;                  // normalized names
+    private final Map<String, List<String>> softdepPre; // normalized name -> names (or aliases) to load first
+    private final List<Alias> aliases;                  // file order
+
+    /** One "alias PATTERN MODULE" line of modules.alias. */
+    private record Alias(String pattern, String module, String line) {}
+
+    private ModuleDatabase(Path kernelDir, Map<String, Module> modules, Set<String> builtin,
+            Map<String, List<String>> softdepPre, List<Alias> aliases) {
+        this.kernelDir = kernelDir;
+        this.modules = modules;
+        this.builtin = builtin;
+        this.softdepPre = softdepPre;
+        this.aliases = aliases;
+    }
+
+    /** Reads the indexes in {@code kernelDir}; modules.dep is required, the others may be missing. */
+    public static ModuleDatabase load(Path kernelDir) throws IOException {
+        Map<String, Module> modules = new LinkedHashMap<>();
+        Path depFile = kernelDir.resolve("modules.dep");
+        List<String> depLines;
+        try {
+            depLines = Files.readAllLines(depFile);
+        } catch (NoSuchFileException e) {
+            throw new IOException(depFile + ": missing (run depmod " + kernelDir.getFileName() + ")", e);
+        }
+        int lineNumber = 0;
+        for (String line : depLines) {
+            lineNumber++;
+            if (line.isBlank()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !line.substring(0, colon).contains(".ko")) {
+                throw new IOException(depFile + ":" + lineNumber + ": expected 'path.ko: dependency.ko ...', got '" + line + "'");
+            }
+            String path = line.substring(0, colon).strip();
+            String rest = line.substring(colon + 1).strip();
+            List<String> deps = rest.isEmpty() ? List.of() : List.of(rest.split("\\s+"));
+            modules.put(nameOf(path), new Module(nameOf(path), path, deps));
+        }
+
+        Set<String> builtin = new LinkedHashSet<>();
+        for (String line : optionalLines(kernelDir.resolve("modules.builtin"))) {
+            if (!line.isBlank()) {
+                builtin.add(nameOf(line.strip()));
+            }
+        }
+
+        Map<String, List<String>> softdepPre = new LinkedHashMap<>();
+        for (String line : optionalLines(kernelDir.resolve("modules.softdep"))) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length < 3 || !words[0].equals("softdep")) {
+                continue; // comments; a MODULE_SOFTDEP without "pre:"/"post:" is ignored by kmod too
+            }
+            boolean pre = false;
+            for (int i = 2; i < words.length; i++) {
+                if (words[i].endsWith(":")) {
+                    pre = words[i].equals("pre:");
+                } else if (pre) {
+                    softdepPre.computeIfAbsent(normalize(words[1]), k -> new ArrayList<>()).add(words[i]);
+                }
+            }
+        }
+
+        List<Alias> aliases = new ArrayList<>();
+        for (String line : optionalLines(kernelDir.resolve("modules.alias"))) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length == 3 && words[0].equals("alias")) {
+                aliases.add(new Alias(words[1], normalize(words[2]), line.strip()));
+            }
+        }
+        return new ModuleDatabase(kernelDir, modules, builtin, softdepPre, aliases);
+    }
+
+    public Path kernelDir() {
+        return kernelDir;
+    }
+
+    public boolean isBuiltin(String name) {
+        return builtin.contains(normalize(name));
+    }
+
+    /** The module called {@code name}, or else the single module an exact (wildcard-free) alias names. */
+    public Module find(String name) {
+        Module module = modules.get(normalize(name));
+        if (module != null) {
+            return module;
+        }
+        for (Alias alias : aliases) {
+            if (alias.pattern.equals(name)) {
+                return modules.get(alias.module);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The modules to load for {@code names}, dependencies first, each once: for every name its softdep
+     * "pre:" modules, then its modules.dep dependencies last-to-first (the order modprobe loads them), then
+     * itself. Builtin names need nothing. The order depends only on the order of {@code names}.
+     *
+     * @param missing called for every name (requested, or a softdep) that is neither a module nor builtin
+     */
+    public List<Module> loadOrder(List<String> names, Consumer<String> missing) {
+        Map<String, Module> ordered = new LinkedHashMap<>();
+        Set<String> visiting = new LinkedHashSet<>();
+        for (String name : names) {
+            visit(name, ordered, visiting, missing);
+        }
+        return List.copyOf(ordered.values());
+    }
+
+    private void visit(String name, Map<String, Module> ordered, Set<String> visiting, Consumer<String> missing) {
+        if (isBuiltin(name)) {
+            return;
+        }
+        Module module = find(name);
+        if (module == null) {
+            missing.accept(name);
+            return;
+        }
+        if (ordered.containsKey(module.name) || !visiting.add(module.name)) {
+            return; // already placed, or a dependency cycle (depmod refuses those; a hand-made file may not)
+        }
+        for (String pre : softdepPre.getOrDefault(module.name, List.of())) {
+            visit(pre, ordered, visiting, missing);
+        }
+        for (String dependency : module.dependencies.reversed()) {
+            visit(nameOf(dependency), ordered, visiting, missing);
+        }
+        ordered.put(module.name, module);
+    }
+
+    /** The modules.alias lines of the {@code shipped} modules (normalized names), in file order. */
+    public List<String> aliasLines(Set<String> shipped) {
+        return aliases.stream().filter(a -> shipped.contains(a.module)).map(Alias::line).toList();
+    }
+
+    /** The modules.dep lines of the {@code shipped} modules (normalized names), in file order. */
+    public List<String> depLines(Set<String> shipped) {
+        return modules.values().stream()
+                .filter(m -> shipped.contains(m.name))
+                .map(m -> m.dependencies.isEmpty() ? m.path + ":" : m.path + ": " + String.join(" ", m.dependencies))
+                .toList();
+    }
+
+    /** "kernel/drivers/nvme/host/nvme-core.ko.zst" → "nvme_core". */
+    public static String nameOf(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        int ko = file.indexOf(".ko");
+        return normalize(ko >= 0 ? file.substring(0, ko) : file);
+    }
+
+    public static String normalize(String name) {
+        return name.replace('-', '_');
+    }
+
+    private static List<String> optionalLines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+}

@@ -1,0 +1,53 @@
+package liftoff.build;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The module indexes the init reads, for the shipped subset only, so that nothing in the image points
+ * at a module that is not there:
+ * <ul>
+ *   <li>{@code liftoff.load}: one absolute module path per line in load order — the init loads these
+ *       top to bottom and needs no other file;</li>
+ *   <li>{@code modules.dep} and {@code modules.alias}: depmod's format, filtered, for loading on demand
+ *       by modalias (and for kmod tools in a rescue shell);</li>
+ *   <li>{@code modules.builtin}: copied, so "is it builtin?" has an answer.</li>
+ * </ul>
+ */
+public final class ModuleIndexFiles {
+    public static final String LOAD_LIST = "liftoff.load";
+
+    private ModuleIndexFiles() {}
+
+    /** Writes the index files into {@code dir} (the image's /lib/modules/KVER); returns their names. */
+    public static List<String> write(KernelModules.Selection selection, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ModuleDatabase database = selection.database();
+        Set<String> shipped = selection.names();
+        String imageDir = "/lib/modules/" + selection.kernelVersion() + "/";
+        List<String> load = new ArrayList<>();
+        selection.modules().forEach(m -> load.add(imageDir + m.path()));
+
+        List<String> written = new ArrayList<>(List.of(LOAD_LIST, "modules.dep", "modules.alias"));
+        writeLines(dir.resolve(LOAD_LIST), load);
+        writeLines(dir.resolve("modules.dep"), database.depLines(shipped));
+        writeLines(dir.resolve("modules.alias"), database.aliasLines(shipped));
+        Path builtin = database.kernelDir().resolve("modules.builtin");
+        if (Files.exists(builtin)) {
+            Files.copy(builtin, dir.resolve("modules.builtin"), StandardCopyOption.REPLACE_EXISTING);
+            written.add("modules.builtin");
+        }
+        return written;
+    }
+
+    private static void writeLines(Path file, List<String> lines) throws IOException {
+        StringBuilder text = new StringBuilder();
+        lines.forEach(line -> text.append(line).append('\n'));
+        Files.writeString(file, text);
+    }
+}

@@ -1,0 +1,149 @@
+package liftoff.build;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageLayoutTest {
+    static final long EPOCH = 1_700_000_000L;
+    static final String KVER = "6.1.0-56-cloud-amd64";
+
+    @TempDir static Path shared;
+    static Path jar;
+    static Path firmware;
+    static BuildConfig config;
+    static ImageLayout.Plan plan;
+
+    @BeforeAll
+    static void planOnce() throws IOException {
+        jar = TestJars.jar(shared.resolve("jar"), "Hello", """
+                public class Hello {
+                    public static void main(String[] args) {
+                        System.out.println("hello from " + args.length + " " + System.getProperty("java.home"));
+                    }
+                }
+                """);
+        firmware = Files.createDirectories(shared.resolve("firmware/intel-ucode"));
+        Files.writeString(firmware.resolve("06-55-04"), "ucode");
+        firmware = firmware.getParent();
+        config = BuildConfig.defaults()
+                .with("JDK", ElfTest.JDK.toString())
+                .with("KERNEL_VERSION", KVER)
+                .with("RESCUE", "busybox")
+                .with("INCLUDE", "/etc/os-release:/etc/initrd-release")
+                .with("FIRMWARE_DIR", firmware.toString());
+        plan = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(config, jar, shared.resolve("staging"));
+    }
+
+    @Test
+    void theSpecHasEverythingTheInitNeeds() {
+        Path staging = plan.stagingDir();
+        Set<String> lines = new HashSet<>(Arrays.asList(plan.spec().split("\n")));
+        for (String expected : List.of(
+                "file /init " + staging.resolve("root/init") + " 0755 0 0",
+                "file /jvm.args " + staging.resolve("root/jvm.args") + " 0644 0 0",
+                "file /jre/bin/java " + staging.resolve("root/jre/bin/java") + " 0755 0 0",
+                "nod /dev/console 0600 0 0 c 5 1",
+                "nod /dev/null 0666 0 0 c 1 3",
+                "dir /proc 0755 0 0", "dir /sys 0755 0 0", "dir /run 0755 0 0", "dir /newroot 0755 0 0",
+                "dir /tmp 1777 0 0",
+                // merged /usr as on this host, the loader at its PT_INTERP path, libjli reachable without /proc
+                "slink /lib usr/lib 0777 0 0",
+                "slink /lib64 usr/lib64 0777 0 0",
+                "slink /usr/lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 0777 0 0",
+                "file /usr/lib/x86_64-linux-gnu/libc.so.6 /usr/lib/x86_64-linux-gnu/libc.so.6 0755 0 0",
+                "slink /usr/lib/x86_64-linux-gnu/libjli.so /jre/lib/libjli.so 0777 0 0",
+                "file /usr/lib/modules/" + KVER + "/kernel/drivers/block/virtio_blk.ko /usr/lib/modules/" + KVER
+                        + "/kernel/drivers/block/virtio_blk.ko 0644 0 0",
+                "file /usr/lib/modules/" + KVER + "/liftoff.load " + staging.resolve("modules/liftoff.load") + " 0644 0 0",
+                "file /bin/busybox /usr/bin/busybox 0755 0 0",
+                "slink /bin/sh busybox 0777 0 0",
+                "file /etc/initrd-release /usr/lib/os-release 0644 0 0")) {
+            assertTrue(lines.contains(expected), expected + "\nnot in:\n" + plan.spec());
+        }
+        assertEquals(Set.of(), lines.stream().filter(l -> l.contains("/jre/lib/classlist")).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(List.of("kernel " + KVER + ": KERNEL_VERSION in the configuration", "nvme: built into " + KVER,
+                "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"), plan.notes());
+    }
+
+    @Test
+    void sortedParentsFirstNoDuplicatesNoNameThroughASymlink() {
+        List<String> names = plan.entries().stream().map(SpecEntry::name).toList();
+        assertEquals(names.stream().sorted().toList(), names);
+        assertEquals(names.size(), new HashSet<>(names).size());
+        Set<String> dirs = new HashSet<>();
+        plan.entries().stream().filter(e -> e instanceof SpecEntry.Dir).forEach(e -> dirs.add(e.name()));
+        for (String name : names) {
+            String parent = name.substring(0, name.lastIndexOf('/'));
+            assertTrue(parent.isEmpty() || dirs.contains(parent), name + ": parent " + parent + " is not a directory entry");
+        }
+    }
+
+    @Test
+    void initIsTheLauncherLinePlusTheJarAndMtimesAreTheEpoch() throws IOException {
+        byte[] init = Files.readAllBytes(plan.stagingDir().resolve("root/init"));
+        byte[] line = "#!/jre/bin/java @/jvm.args\n".getBytes(StandardCharsets.US_ASCII);
+        assertArrayEquals(line, Arrays.copyOf(init, line.length));
+        assertArrayEquals(Files.readAllBytes(jar), Arrays.copyOfRange(init, line.length, init.length));
+        assertEquals(String.join("\n", JavaRuntime.jvmArgs()) + "\n", Files.readString(plan.stagingDir().resolve("root/jvm.args")));
+        FileTime epoch = FileTime.fromMillis(EPOCH * 1000);
+        for (String staged : List.of("root/init", "root/jre/lib/server/libjvm.so", "modules/liftoff.load", "image.spec")) {
+            assertEquals(epoch, Files.getLastModifiedTime(plan.stagingDir().resolve(staged)), staged);
+        }
+        assertEquals(plan.spec(), Files.readString(plan.stagingDir().resolve("image.spec")));
+    }
+
+    @Test
+    void sizesPerPartAndTheMicrocodeSegment() throws IOException {
+        assertTrue(plan.sizes().get(Part.RUNTIME) > 40_000_000L, plan.sizeSummary());
+        assertTrue(plan.sizes().get(Part.LIBRARIES) > 2_000_000L, plan.sizeSummary());
+        assertTrue(plan.sizes().get(Part.MODULES) > 100_000L, plan.sizeSummary());
+        assertEquals(Files.size(Path.of("/usr/bin/busybox")), plan.sizes().get(Part.RESCUE));
+        assertEquals(Files.size(plan.stagingDir().resolve("root/init")) + Files.size(plan.stagingDir().resolve("root/jvm.args")),
+                plan.sizes().get(Part.INIT));
+        assertTrue(plan.sizeSummary().contains("runtime"), plan.sizeSummary());
+        assertEquals("ucode", Files.readString(plan.stagingDir().resolve("microcode/kernel/x86/microcode/GenuineIntel.bin")));
+        assertTrue(plan.microcodeSpec().orElseThrow().contains("file /kernel/x86/microcode/GenuineIntel.bin "));
+    }
+
+    @Test
+    void sameInputsSameSpec(@TempDir Path other) throws IOException {
+        ImageLayout.Plan again = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(config, jar, other.resolve("staging"));
+        assertEquals(plan.spec().replace(plan.stagingDir().toString(), "STAGING"),
+                again.spec().replace(again.stagingDir().toString(), "STAGING"));
+    }
+
+    /** The proof that loader, libraries and the libjli alias are right: run /init in a chroot without /proc. */
+    @Test
+    void theMaterializedImageRunsInitInAChrootWithoutProc(@TempDir Path dir) throws IOException, InterruptedException {
+        assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "chroot needs root");
+        Path root = dir.resolve("root");
+        plan.materialize(root);
+        assertTrue(Files.notExists(root.resolve("proc/self")));
+        Process process = new ProcessBuilder("chroot", root.toString(), "/init", "arg")
+                .redirectErrorStream(true).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // The kernel runs "/jre/bin/java @/jvm.args /init arg": -jar /init, one argument.
+        assertTrue(output.contains("hello from 1 /jre"), output);
+        assertEquals(0, process.exitValue(), output);
+        Process shell = new ProcessBuilder("chroot", root.toString(), "/bin/sh", "-c", "echo rescue ok").redirectErrorStream(true).start();
+        assertTrue(shell.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("rescue ok\n", new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,62 @@
+package liftoff.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JavaRuntimeTest {
+    /** Survives between test runs (not `mvn clean`): the jlink step runs once, as in real builds. */
+    static final Path CACHE = Path.of("target/jlink-cache");
+
+    @Test
+    void jlinkOnceThenFromTheCacheTrimmedAndStaged(@TempDir Path staging) throws IOException {
+        JavaRuntime runtime = new JavaRuntime(ElfTest.JDK, CACHE);
+        Path image = runtime.image(List.of("java.base"));
+        long start = System.nanoTime();
+        assertEquals(image, runtime.image(List.of("java.base")));
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "a cached image is not rebuilt");
+
+        assertTrue(Files.isExecutable(image.resolve("bin/java")));
+        assertTrue(Files.isRegularFile(image.resolve("lib/server/libjvm.so")));
+        for (String gone : List.of("lib/classlist", "lib/jrt-fs.jar", "lib/server/classes.jsa", "lib/server/classes_nocoops.jsa",
+                "include", "man")) {
+            assertFalse(Files.exists(image.resolve(gone)), gone);
+        }
+        // strip --strip-unneeded removes the static symbol table (.symtab) that --strip-debug leaves.
+        assertTrue(Elf.read(image.resolve("lib/server/libjvm.so")).section(".symtab").isEmpty());
+        assertTrue(Elf.read(ElfTest.JDK.resolve("lib/server/libjvm.so")).section(".symtab").isPresent());
+
+        Path jre = staging.resolve("jre");
+        runtime.stageInto(jre, List.of("java.base"));
+        assertEquals(Files.size(image.resolve("lib/modules")), Files.size(jre.resolve("lib/modules")));
+        assertTrue(Files.isExecutable(jre.resolve("bin/java")));
+    }
+
+    @Test
+    void jdepsDecidesTheModules(@TempDir Path dir) throws IOException {
+        Path jar = TestJars.jar(dir, "Uses",
+                "public class Uses { public static void main(String[] a) { java.util.logging.Logger.getGlobal(); } }");
+        assertEquals(List.of("java.base", "java.logging"), new JavaRuntime(ElfTest.JDK, CACHE).modulesFor(jar));
+    }
+
+    @Test
+    void cacheDirFollowsXdg() {
+        assertEquals(Path.of("/x/cache/liftoff"), JavaRuntime.defaultCacheDir(Map.of("XDG_CACHE_HOME", "/x/cache"), "/home/u"));
+        assertEquals(Path.of("/home/u/.cache/liftoff"), JavaRuntime.defaultCacheDir(Map.of("XDG_CACHE_HOME", "relative"), "/home/u"));
+        assertEquals(Path.of("/home/u/.cache/liftoff"), JavaRuntime.defaultCacheDir(Map.of(), "/home/u"));
+    }
+
+    @Test
+    void jvmArgsEndInJar() {
+        assertEquals("-jar", JavaRuntime.jvmArgs().getLast());
+        assertTrue(JavaRuntime.jvmArgs().contains("-XX:AOTCache=/app.aot"));
+    }
+}
