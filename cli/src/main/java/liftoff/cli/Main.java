@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Linux early userspace in Java: stage-1 init, image builder, cpio tool, switch-root.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, CpioCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
