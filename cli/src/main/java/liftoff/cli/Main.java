@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             SwitchRootCommand.class,
             BlkidCommand.class,
             BootCommand.class,
+            CpioCommand.class,
         })
 public final class Main implements Runnable {
 

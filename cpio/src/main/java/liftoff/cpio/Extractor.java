@@ -1,0 +1,267 @@
+package liftoff.cpio;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Unpacks an image into a directory, safely:
+ * <ul>
+ * <li>every name is normalized by {@link SafeName}: nothing lands outside the destination;</li>
+ * <li>parent directories are checked with lstat, never followed when they are symlinks (one made earlier
+ *     in the same archive included), and created when missing;</li>
+ * <li>each entry is made under a temporary name in its directory and renamed into place, so a failure
+ *     never leaves a partial file under its final name, and a later duplicate replaces an earlier one as
+ *     the kernel does;</li>
+ * <li>device nodes only as root; owners restored only as root; modes and mtimes always, directories last.</li>
+ * </ul>
+ * Hard links follow the kernel: members share (ino, dev) and nlink &gt; 1 within one archive, and the data
+ * may come with any member (newc puts it on the last).
+ */
+public final class Extractor {
+    private static final int BUFFER = 1 << 20;
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
+    private final Path dest;
+    private final NodeMaker nodes;
+    private final boolean root;
+    private Predicate<byte[]> filter = name -> true;
+    private Consumer<String> warnings = w -> { };
+
+    private final byte[] buf = new byte[BUFFER];
+    /** Directories already checked to be real directories (not symlinks), as paths relative to dest. */
+    private final Set<Path> verified = new HashSet<>();
+    /** Directory metadata applied at the end, after their contents changed their mtimes. */
+    private final Map<Path, Entry> directories = new LinkedHashMap<>();
+    /** Hard-link groups of the current archive: (ino, dev) to the paths made so far. */
+    private final Map<List<Long>, List<Path>> links = new HashMap<>();
+    private int linkArchive = -1;
+    private long extracted;
+
+    public Extractor(Path dest) {
+        this(dest, GlibcNodeMaker.INSTANCE, Privileges.isRoot());
+    }
+
+    Extractor(Path dest, NodeMaker nodes, boolean root) {
+        this.dest = dest;
+        this.nodes = nodes;
+        this.root = root;
+    }
+
+    /** Extracts only entries whose normalized name passes; default: all. */
+    public Extractor filter(Predicate<byte[]> filter) {
+        this.filter = filter;
+        return this;
+    }
+
+    /** Receives one line per entry skipped for a reason the user should know (a device node without root). */
+    public Extractor warnings(Consumer<String> warnings) {
+        this.warnings = warnings;
+        return this;
+    }
+
+    /** Extracts every entry of {@code image}; returns the number of entries written. */
+    public long extract(ImageReader image) throws IOException {
+        Files.createDirectories(dest);
+        for (Entry e; (e = image.next()) != null; ) {
+            byte[] name;
+            try {
+                name = SafeName.normalize(e.name());
+            } catch (IllegalArgumentException unsafe) {
+                throw image.entryError(e.name(), unsafe.getMessage());
+            }
+            if (name.length == 0 || !filter.test(name)) continue;
+            if (image.archiveNumber() != linkArchive) {  // the kernel forgets links at each TRAILER!!!
+                links.clear();
+                linkArchive = image.archiveNumber();
+            }
+            try {
+                extractOne(image, e, FsNames.path(name));
+            } catch (CpioFormatException x) {
+                throw x;
+            } catch (IOException x) {
+                throw new IOException("entry \"" + Names.printable(name) + "\": " + x.getMessage(), x);
+            }
+        }
+        finishDirectories();
+        return extracted;
+    }
+
+    private void extractOne(ImageReader image, Entry e, Path rel) throws IOException {
+        Path parent = rel.getParent();
+        if (parent != null) ensureDirectory(parent);
+        Path target = dest.resolve(rel);
+        switch (e.type()) {
+            case Entry.S_IFDIR -> {
+                makeDirectory(rel, target);
+                directories.put(rel, e);
+            }
+            case Entry.S_IFREG -> file(image, e, rel, target);
+            case Entry.S_IFLNK -> {
+                Path link = FsNames.path(image.smallBody());
+                place(target, e, tmp -> Files.createSymbolicLink(tmp, link));
+            }
+            default -> {
+                if (e.isDevice() && !root) {
+                    warnings.accept("skipped " + Modes.typeName(e.mode()) + " \"" + Names.printable(e.name()) + "\" (needs root)");
+                    return;
+                }
+                place(target, e, tmp -> nodes.mknod(tmp, e.mode(), e.rdevMajor(), e.rdevMinor()));
+            }
+        }
+        extracted++;
+    }
+
+    private void file(ImageReader image, Entry e, Path rel, Path target) throws IOException {
+        if (!e.isHardLinked()) {
+            place(target, e, tmp -> writeBody(tmp, image.body(), e.size()));
+            return;
+        }
+        List<Path> group = links.computeIfAbsent(List.of(e.ino(), (long) e.devMajor(), (long) e.devMinor()), k -> new ArrayList<>());
+        group.remove(target);
+        if (group.isEmpty() || e.size() > 0) {
+            // The first member, or one carrying the data: make the file, then point the others at it.
+            place(target, e, tmp -> writeBody(tmp, image.body(), e.size()));
+            for (Path other : group) place(other, e, tmp -> Files.createLink(tmp, target));
+        } else {
+            Path first = group.getFirst();
+            place(target, null, tmp -> Files.createLink(tmp, first));
+        }
+        group.add(target);
+    }
+
+    /** Something that makes the new entry at a temporary path. */
+    private interface Maker {
+        void make(Path tmp) throws IOException;
+    }
+
+    /**
+     * Makes the entry under a temporary name beside {@code target}, applies its metadata, then renames
+     * it over whatever {@code target} was. Rename replaces a symlink instead of following it.
+     */
+    private void place(Path target, Entry meta, Maker maker) throws IOException {
+        Path tmp = target.resolveSibling(".liftoff-cpio-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean done = false;
+        try {
+            maker.make(tmp);
+            if (meta != null) applyMetadata(tmp, meta);
+            clearForReplacement(target);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** rename(2) replaces files and symlinks but not directories: an empty directory is removed first, as the kernel does. */
+    private void clearForReplacement(Path target) throws IOException {
+        BasicFileAttributes a = attributes(target);
+        if (a == null || !a.isDirectory()) return;
+        try {
+            Files.delete(target);
+        } catch (DirectoryNotEmptyException x) {
+            throw new IOException("cannot replace non-empty directory " + dest.relativize(target));
+        }
+        Path rel = dest.relativize(target);
+        verified.removeIf(p -> p.startsWith(rel));
+        directories.keySet().removeIf(p -> p.startsWith(rel));
+    }
+
+    private void writeBody(Path tmp, InputStream body, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long at = 0;
+            for (int n; (n = body.read(buf, 0, buf.length)) > 0; ) {
+                writeSparse(ch, n, at);
+                at += n;
+            }
+            if (at != size) throw new IOException("body ended after " + at + " of " + size + " bytes");
+            if (ch.size() < size) ch.write(ByteBuffer.wrap(new byte[1]), size - 1);  // a trailing hole
+        }
+    }
+
+    /** Writes buf[0..n) at {@code at}, leaving 64 KiB runs of zeros as holes: sparse files stay sparse. */
+    private void writeSparse(FileChannel ch, int n, long at) throws IOException {
+        int start = 0;
+        while (start < n) {
+            int len = Math.min(ZEROS.length, n - start);
+            boolean zero = len == ZEROS.length && Arrays.equals(buf, start, start + len, ZEROS, 0, len);
+            if (!zero) ch.write(ByteBuffer.wrap(buf, start, len), at + start);
+            start += len;
+        }
+    }
+
+    private void makeDirectory(Path rel, Path target) throws IOException {
+        BasicFileAttributes a = attributes(target);
+        if (a != null && !a.isDirectory()) Files.delete(target);
+        if (a == null || !a.isDirectory()) Files.createDirectory(target);
+        verified.add(rel);
+    }
+
+    /** Makes sure each component of {@code rel} is a real directory under dest, creating missing ones. */
+    private void ensureDirectory(Path rel) throws IOException {
+        if (verified.contains(rel)) return;
+        Path parent = rel.getParent();
+        if (parent != null) ensureDirectory(parent);
+        Path p = dest.resolve(rel);
+        BasicFileAttributes a = attributes(p);
+        if (a == null) {
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException raced) {
+                throw new IOException(rel + " appeared while extracting");
+            }
+        } else if (!a.isDirectory()) {
+            throw new IOException("parent " + rel + " is a " + (a.isSymbolicLink() ? "symlink" : "non-directory") + "; refusing to follow it");
+        }
+        verified.add(rel);
+    }
+
+    private static BasicFileAttributes attributes(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Owner (root only, first: chown clears set-id bits), mode (not for symlinks), mtime. */
+    private void applyMetadata(Path p, Entry e) throws IOException {
+        if (root) {
+            Files.setAttribute(p, "unix:uid", (int) e.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", (int) e.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (!e.isSymlink()) Files.setAttribute(p, "unix:mode", e.permissions(), LinkOption.NOFOLLOW_LINKS);
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(FileTime.fromMillis(e.mtime() * 1000), null, null);
+    }
+
+    /** Deepest first, so setting a directory's mtime or a read-only mode comes after everything inside it. */
+    private void finishDirectories() throws IOException {
+        List<Map.Entry<Path, Entry>> dirs = new ArrayList<>(directories.entrySet());
+        dirs.sort((a, b) -> Integer.compare(b.getKey().getNameCount(), a.getKey().getNameCount()));
+        for (Map.Entry<Path, Entry> d : dirs) applyMetadata(dest.resolve(d.getKey()), d.getValue());
+    }
+}

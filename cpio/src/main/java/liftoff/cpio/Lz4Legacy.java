@@ -1,0 +1,135 @@
+package liftoff.cpio;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream;
+import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream;
+
+/**
+ * The lz4 "legacy" frame of {@code lz4 -l}, the only lz4 framing the kernel unpacks: the magic
+ * 0x184C2102, then blocks of at most 8 MiB uncompressed, each a little-endian 32-bit compressed size
+ * and an lz4 block. The block codec is commons-compress's; only the framing is here.
+ */
+final class Lz4Legacy {
+    static final long MAGIC = 0x184C2102L;
+    static final int BLOCK = 8 << 20;
+    /** LZ4_compressBound(8 MiB): no block of a legacy frame is bigger. */
+    static final long MAX_COMPRESSED = BLOCK + BLOCK / 255 + 16;
+
+    private Lz4Legacy() {}
+
+    /** Decodes blocks until the input ends or a size word cannot be a block (NUL padding, the next segment). */
+    static final class Input extends InputStream {
+        private final ImageInput in;
+        private byte[] block = new byte[0];
+        private int pos;
+        private boolean ended;
+
+        Input(ImageInput in) throws IOException {
+            this.in = in;
+            if (readLe32() != MAGIC) throw new IOException("not an lz4 legacy frame");
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (pos == block.length) {
+                if (ended || !nextBlock()) return -1;
+            }
+            int n = Math.min(len, block.length - pos);
+            System.arraycopy(block, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        private boolean nextBlock() throws IOException {
+            if (in.ensure(4) < 4) {
+                ended = true;
+                return false;
+            }
+            long size = readLe32();
+            if (size == MAGIC) return true;  // a new legacy frame continues the same stream
+            if (size == 0 || size > MAX_COMPRESSED) {
+                in.unread(4);
+                ended = true;
+                return false;
+            }
+            byte[] compressed = new byte[(int) size];
+            in.readFully(compressed, 0, compressed.length);
+            try (InputStream d = new BlockLZ4CompressorInputStream(new ByteArrayInputStream(compressed))) {
+                block = d.readNBytes(BLOCK + 1);
+            }
+            if (block.length > BLOCK) throw new IOException("lz4 block unpacks to more than 8 MiB");
+            pos = 0;
+            return true;
+        }
+
+        private long readLe32() throws IOException {
+            byte[] b = new byte[4];
+            in.readFully(b, 0, 4);
+            return (b[0] & 0xffL) | (b[1] & 0xffL) << 8 | (b[2] & 0xffL) << 16 | (b[3] & 0xffL) << 24;
+        }
+    }
+
+    /** Collects 8 MiB at a time and writes each as one compressed block. */
+    static final class Output extends FilterOutputStream {
+        private final byte[] block = new byte[BLOCK];
+        private int filled;
+
+        Output(OutputStream out) throws IOException {
+            super(out);
+            writeLe32(MAGIC);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                int n = Math.min(len, BLOCK - filled);
+                System.arraycopy(b, off, block, filled, n);
+                filled += n;
+                off += n;
+                len -= n;
+                if (filled == BLOCK) flushBlock();
+            }
+        }
+
+        private void flushBlock() throws IOException {
+            if (filled == 0) return;
+            ByteArrayOutputStream compressed = new ByteArrayOutputStream(filled / 2);
+            try (var c = new BlockLZ4CompressorOutputStream(compressed,
+                    BlockLZ4CompressorOutputStream.createParameterBuilder().tunedForSpeed().build())) {
+                c.write(block, 0, filled);
+            }
+            writeLe32(compressed.size());
+            compressed.writeTo(out);
+            filled = 0;
+        }
+
+        private void writeLe32(long v) throws IOException {
+            out.write(new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)});
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                flushBlock();
+            } finally {
+                out.close();
+            }
+        }
+    }
+}
