@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             BlkidCommand.class,
             BootCommand.class,
             CpioCommand.class,
+            BuildCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,75 @@
+package liftoff.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import liftoff.build.BuildConfig;
+import liftoff.build.ImageBuilder;
+import liftoff.build.JavaRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code liftoff build}: an initramfs with the Java init, for this machine's kernel or another. */
+@Command(name = "build",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Build an initramfs: a jlink'd runtime, the liftoff init (with an AOT cache trained at build time),",
+            "the shared libraries they need, kernel modules with their dependencies and firmware, optional",
+            "busybox rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ")."
+        })
+final class BuildCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "IMAGE", description = "the image to write")
+    Path output;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "config file (default ${DEFAULT-VALUE}; a missing default is fine)",
+            defaultValue = BuildConfig.DEFAULT_PATH)
+    Path config;
+
+    @Option(names = "--kernel-version", paramLabel = "KVER", description = "default: the running kernel if /lib/modules has it, else the newest there")
+    String kernelVersion;
+
+    @Option(names = "--module", paramLabel = "NAME", description = "a module, alias or group (storage) with its dependencies; repeatable")
+    List<String> modules = new ArrayList<>();
+
+    @Option(names = "--include", paramLabel = "SRC[:DST]", description = "an extra file or directory; repeatable")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--rescue", paramLabel = "none|busybox", description = "ship a static busybox as the rescue shell")
+    String rescue;
+
+    @Option(names = "--compress", paramLabel = "ALG", description = "none, lz4, zstd, gzip, xz")
+    String compress;
+
+    @Option(names = "--microcode", negatable = true, description = "an early uncompressed CPU microcode segment, when the host has microcode")
+    Boolean microcode;
+
+    @Override
+    public Integer call() {
+        try {
+            BuildConfig cfg = Files.exists(config) || !config.toString().equals(BuildConfig.DEFAULT_PATH)
+                    ? BuildConfig.load(config) : BuildConfig.defaults();
+            if (!modules.isEmpty()) cfg = cfg.with("MODULES", String.join(" ", modules));
+            if (kernelVersion != null) cfg = cfg.with("KERNEL_VERSION", kernelVersion);
+            if (!includes.isEmpty()) cfg = cfg.with("INCLUDE", String.join(" ", includes));
+            if (rescue != null) cfg = cfg.with("RESCUE", rescue);
+            if (compress != null) cfg = cfg.with("COMPRESS", compress);
+            if (microcode != null) cfg = cfg.with("MICROCODE", microcode ? "yes" : "no");
+
+            long start = System.nanoTime();
+            ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
+                    ImageBuilder.sourceDateEpoch(), line -> System.err.println("liftoff build: " + line));
+            ImageBuilder.Result result = builder.build(cfg, output);
+            System.out.print(result.plan().sizeSummary());
+            System.out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(), result.plan().compress(),
+                    result.aotCache() ? "" : ", no AOT cache");
+            System.out.printf("wrote %s in %.1f s%n", output, (System.nanoTime() - start) / 1e9);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("liftoff build: " + e.getMessage());
+            return 1;
+        }
+    }
+}
