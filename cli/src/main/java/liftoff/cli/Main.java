@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             BootCommand.class,
             CpioCommand.class,
             BuildCommand.class,
+            DemoCommand.class,
         })
 public final class Main implements Runnable {
 

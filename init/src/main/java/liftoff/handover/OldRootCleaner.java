@@ -19,7 +19,17 @@ final class OldRootCleaner {
     private final long rootDev;
     private final long rootMountId;
     private final Consumer<String> log;
+    private int removed;
+    private int mountPointsKept;
     private int failures;
+
+    /** What the delete did, for the log. */
+    record Outcome(int removed, int mountPointsKept, int failures) {
+        @Override
+        public String toString() {
+            return removed + " entries removed, " + mountPointsKept + " mount points kept, " + failures + " failures";
+        }
+    }
 
     private OldRootCleaner(Stat root, Consumer<String> log) {
         this.rootDev = root.dev();
@@ -29,12 +39,12 @@ final class OldRootCleaner {
 
     /**
      * Deletes the contents of the directory open at {@code rootFd} (not the directory itself).
-     * Returns the number of entries that could not be removed; each was logged.
+     * Every entry that could not be removed is logged and counted.
      */
-    static int deleteContents(int rootFd, Consumer<String> log) {
+    static Outcome deleteContents(int rootFd, Consumer<String> log) {
         OldRootCleaner cleaner = new OldRootCleaner(Fs.fstat(rootFd), log);
         cleaner.emptyDirectory(rootFd, "");
-        return cleaner.failures;
+        return new Outcome(cleaner.removed, cleaner.mountPointsKept, cleaner.failures);
     }
 
     private void emptyDirectory(int dirFd, String path) {
@@ -43,7 +53,10 @@ final class OldRootCleaner {
             String child = path + "/" + entry.displayName();
             try {
                 Stat stat = Fs.stat(dirFd, entry.name(), Fs.AT_SYMLINK_NOFOLLOW);
-                if (!onOldRoot(stat)) continue;   // a mount point (a directory or a bound file): not ours
+                if (!onOldRoot(stat)) {   // a mount point (a directory or a bound file): not ours
+                    mountPointsKept++;
+                    continue;
+                }
                 if (stat.isDirectory()) {
                     int childFd = Fs.openDirectory(dirFd, entry.name());
                     try {
@@ -55,6 +68,7 @@ final class OldRootCleaner {
                 } else {
                     Fs.unlinkat(dirFd, entry.name(), 0);
                 }
+                removed++;
             } catch (SyscallException e) {
                 failures++;
                 log.accept("could not remove " + child + " from the old root: " + e.getMessage());

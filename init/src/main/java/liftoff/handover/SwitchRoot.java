@@ -39,7 +39,7 @@ public final class SwitchRoot {
             StatFs oldFs = Fs.fstatfs(oldRoot);
             RootChange.enter(root);
             if (oldFs.isRamBacked()) {
-                OldRootCleaner.deleteContents(oldRoot, log);
+                log.accept("old root emptied: " + OldRootCleaner.deleteContents(oldRoot, log));
             } else {
                 log.accept("the old root is " + oldFs.typeName() + ", not an initramfs (ramfs/tmpfs): its files are kept");
             }

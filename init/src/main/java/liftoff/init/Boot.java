@@ -71,7 +71,7 @@ final class Boot {
         List<String> args = new ArrayList<>(cmdline.initArguments());
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         log.restoreRateLimit();
-        SwitchRoot.run(NEW_ROOT, init, args, List.of(), message -> log.warn(message));
+        SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);
     }
 
     /** Why this try failed, in words for the console. */
