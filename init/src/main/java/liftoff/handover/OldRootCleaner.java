@@ -15,7 +15,7 @@ import liftoff.sys.SyscallException;
  * mount point (a bind mount, a USB stick someone mounted in the rescue shell) and is skipped with
  * everything under it. A symlink is removed, never followed.
  */
-final class OldRootCleaner {
+public final class OldRootCleaner {
     private final long rootDev;
     private final long rootMountId;
     private final Consumer<String> log;
@@ -24,7 +24,7 @@ final class OldRootCleaner {
     private int failures;
 
     /** What the delete did, for the log. */
-    record Outcome(int removed, int mountPointsKept, int failures) {
+    public record Outcome(int removed, int mountPointsKept, int failures) {
         @Override
         public String toString() {
             return removed + " entries removed, " + mountPointsKept + " mount points kept, " + failures + " failures";
@@ -41,7 +41,7 @@ final class OldRootCleaner {
      * Deletes the contents of the directory open at {@code rootFd} (not the directory itself).
      * Every entry that could not be removed is logged and counted.
      */
-    static Outcome deleteContents(int rootFd, Consumer<String> log) {
+    public static Outcome deleteContents(int rootFd, Consumer<String> log) {
         OldRootCleaner cleaner = new OldRootCleaner(Fs.fstat(rootFd), log);
         cleaner.emptyDirectory(rootFd, "");
         return new Outcome(cleaner.removed, cleaner.mountPointsKept, cleaner.failures);

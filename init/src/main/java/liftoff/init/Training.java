@@ -1,9 +1,11 @@
 package liftoff.init;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import liftoff.handover.HandoverException;
 import liftoff.handover.MountInfo;
+import liftoff.handover.OldRootCleaner;
 import liftoff.handover.SwitchRoot;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Probe;
@@ -22,6 +24,7 @@ final class Training {
 
     static void run() {
         Preload.syscalls();
+        Preload.linkAll();
         Cmdline cmdline = Cmdline.parse("console=ttyS0 root=UUID=0a1b2c3d-0000-4000-8000-000000000001 rootfstype=ext4 ro"
                 + " rootwait=5 rootdelay=0 liftoff.timeout=5 liftoff.debug virtio_blk.queue_depth=64 -- --switched-root");
         cmdline.moduleParameters();
@@ -35,6 +38,7 @@ final class Training {
         } finally {
             Fs.close(root);
         }
+        rehearseOldRootCleanup();
         try {
             SwitchRoot.checkInit("/", "/init");
         } catch (HandoverException e) {
@@ -47,5 +51,24 @@ final class Training {
             System.out.println("training: " + e.getMessage());
         }
         System.out.println("training: done");
+    }
+
+    /** The delete that empties the initramfs after the switch, on a small tree of its own. */
+    private static void rehearseOldRootCleanup() {
+        try {
+            Path dir = Files.createTempDirectory("liftoff-training");
+            Files.createDirectories(dir.resolve("a/b"));
+            Files.writeString(dir.resolve("a/b/file"), "x");
+            Files.createSymbolicLink(dir.resolve("link"), Path.of("a"));
+            int fd = Fs.openDirectory(dir.toString());
+            try {
+                OldRootCleaner.deleteContents(fd, line -> System.out.println("training: " + line));
+            } finally {
+                Fs.close(fd);
+            }
+            Files.delete(dir);
+        } catch (IOException e) {
+            System.out.println("training: " + e.getMessage());
+        }
     }
 }

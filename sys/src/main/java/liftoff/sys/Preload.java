@@ -12,9 +12,11 @@ import java.lang.invoke.MethodHandles;
 public final class Preload {
     private Preload() {}
 
+    private static final Class<?>[] FAMILIES = {Fs.class, Mounts.class, Processes.class, Modules.class, Errno.class,
+        KernelLog.class, Ioctl.class};
+
     public static void syscalls() {
-        Class<?>[] families = {Fs.class, Mounts.class, Processes.class, Modules.class, Errno.class, KernelLog.class, Ioctl.class};
-        for (Class<?> family : families) {
+        for (Class<?> family : FAMILIES) {
             family.getDeclaredClasses();   // loads every holder class (one per call) without linking it
         }
         MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -22,6 +24,23 @@ public final class Preload {
             for (Class<?> c : new Class<?>[] {Libc.class, Arch.class, SyscallException.class, Call.class, Flags.class,
                     Stat.class, StatFs.class, DirEntry.class, Processes.WaitStatus.class}) {
                 lookup.ensureInitialized(c);
+            }
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("the syscall layer's own lookup reaches all its classes", e);
+        }
+    }
+
+    /**
+     * Builds every downcall handle now. Too slow for a boot (about 0.7 s under -Xint), but the AOT
+     * training run calls it so that the cache holds what each handle needs, and the boot's first
+     * calls become cheap.
+     */
+    public static void linkAll() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            for (Class<?> family : FAMILIES) {
+                lookup.ensureInitialized(family);
+                for (Class<?> holder : family.getDeclaredClasses()) lookup.ensureInitialized(holder);
             }
         } catch (IllegalAccessException e) {
             throw new AssertionError("the syscall layer's own lookup reaches all its classes", e);
