@@ -76,45 +76,22 @@ public final class ImageTree {
      * program looks up works in the image exactly as on the host. Returns the canonical image path.
      */
     public String install(Path path, Part part) throws IOException {
-        Deque<String> todo = new ArrayDeque<>(components(path.toAbsolutePath().toString()));
-        String current = "";
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String component = todo.pop();
-            if (component.equals("..")) {
-                current = parent(current);
-                continue;
-            }
-            String next = current + "/" + component;
+        return walk(path.toAbsolutePath().toString(), path.toString(), (next, last) -> {
             Path host = Path.of(next);
             if (Files.isSymbolicLink(host)) {
-                if (++links > MAX_SYMLINKS) {
-                    throw new IOException(path + ": too many levels of symbolic links");
-                }
                 String target = Files.readSymbolicLink(host).toString();
                 symlink(next, target, part);
-                List<String> targetComponents = components(target);
-                for (int i = targetComponents.size() - 1; i >= 0; i--) {
-                    todo.push(targetComponents.get(i));
-                }
-                if (target.startsWith("/")) {
-                    current = "";
-                }
-            } else if (!todo.isEmpty()) {
-                if (!Files.isDirectory(host)) {
-                    throw new IOException(path + ": " + next + " is not a directory");
-                }
-                current = next;
-            } else {
-                if (Files.isDirectory(host)) {
-                    dir(next);
-                } else {
-                    file(next, host, part);
-                }
-                current = next;
+                return target;
             }
-        }
-        return current.isEmpty() ? "/" : current;
+            if (!last && !Files.isDirectory(host)) {
+                throw new IOException(path + ": " + next + " is not a directory");
+            } else if (last && Files.isDirectory(host)) {
+                dir(next);
+            } else if (last) {
+                file(next, host, part);
+            }
+            return null;
+        });
     }
 
     /**
@@ -175,7 +152,24 @@ public final class ImageTree {
         if (name.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
             throw new IOException("image path '" + name + "' contains white space, which the gen_init_cpio format cannot express");
         }
-        Deque<String> todo = new ArrayDeque<>(components(name));
+        return walk(name, "image path " + name, (next, last) -> {
+            Placed placed = entries.get(next);
+            return placed != null && placed.entry instanceof SpecEntry.Symlink link && (followLast || !last) ? link.target() : null;
+        });
+    }
+
+    /** What a path walk does at each component: returns the target of a symlink to follow there, or null. */
+    private interface Step {
+        String at(String path, boolean last) throws IOException;
+    }
+
+    /**
+     * Walks {@code path} component by component as the kernel resolves it: ".." goes up, a symlink that
+     * {@code step} reports is replaced by its target (from the root when absolute), at most
+     * {@link #MAX_SYMLINKS} times. Returns the path reached.
+     */
+    private static String walk(String path, String what, Step step) throws IOException {
+        Deque<String> todo = new ArrayDeque<>(components(path));
         String current = "";
         int links = 0;
         while (!todo.isEmpty()) {
@@ -185,20 +179,20 @@ public final class ImageTree {
                 continue;
             }
             String next = current + "/" + component;
-            Placed placed = entries.get(next);
-            if (placed != null && placed.entry instanceof SpecEntry.Symlink link && (followLast || !todo.isEmpty())) {
-                if (++links > MAX_SYMLINKS) {
-                    throw new IOException("image path " + name + ": too many levels of symbolic links");
-                }
-                List<String> target = components(link.target());
-                for (int i = target.size() - 1; i >= 0; i--) {
-                    todo.push(target.get(i));
-                }
-                if (link.target().startsWith("/")) {
-                    current = "";
-                }
-            } else {
+            String target = step.at(next, todo.isEmpty());
+            if (target == null) {
                 current = next;
+                continue;
+            }
+            if (++links > MAX_SYMLINKS) {
+                throw new IOException(what + ": too many levels of symbolic links");
+            }
+            List<String> targetComponents = components(target);
+            for (int i = targetComponents.size() - 1; i >= 0; i--) {
+                todo.push(targetComponents.get(i));
+            }
+            if (target.startsWith("/")) {
+                current = "";
             }
         }
         return current.isEmpty() ? "/" : current;
