@@ -44,7 +44,14 @@ class JavaRuntimeTest {
     void jdepsDecidesTheModules(@TempDir Path dir) throws IOException {
         Path jar = TestJars.jar(dir, "Uses",
                 "public class Uses { public static void main(String[] a) { java.util.logging.Logger.getGlobal(); } }");
-        assertEquals(List.of("java.base", "java.logging"), new JavaRuntime(ElfTest.JDK, CACHE).modulesFor(jar));
+        // A fresh cache, so that jdeps really runs; the second answer comes from the cache.
+        Path cache = dir.resolve("cache");
+        JavaRuntime runtime = new JavaRuntime(ElfTest.JDK, cache);
+        assertEquals(List.of("java.base", "java.logging"), runtime.modulesFor(jar));
+        try (var cached = Files.list(cache)) {
+            assertEquals(1, cached.filter(f -> f.getFileName().toString().startsWith("jdeps-")).count());
+        }
+        assertEquals(List.of("java.base", "java.logging"), runtime.modulesFor(jar));
     }
 
     @Test
