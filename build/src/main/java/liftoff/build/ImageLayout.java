@@ -103,7 +103,8 @@ public final class ImageLayout {
 
     /**
      * Plans with the defaults: the runtime cache from {@link JavaRuntime#defaultCacheDir}, SOURCE_DATE_EPOCH
-     * from the environment (0 when unset), a new temporary staging directory.
+     * from the environment (0 when unset), a new temporary staging directory (the caller removes it once
+     * the cpio is written).
      */
     public static Plan plan(BuildConfig config, Path initJar) throws IOException {
         String epoch = System.getenv("SOURCE_DATE_EPOCH");
@@ -148,6 +149,9 @@ public final class ImageLayout {
         addRescue(tree, busybox);
         addModules(tree, config, kernel.version(), stagingDir, notes);
         for (BuildConfig.Include include : config.includes()) {
+            if (!Files.exists(include.source())) {
+                throw new IOException("INCLUDE " + include.source() + ": no such file or directory");
+            }
             tree.copy(include.source(), include.target(), Part.EXTRA);
         }
         tree.copy(jre, JavaRuntime.IMAGE_DIR, Part.RUNTIME);

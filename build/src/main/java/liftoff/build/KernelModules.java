@@ -1,6 +1,7 @@
 package liftoff.build;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -91,7 +92,12 @@ public final class KernelModules {
         }
         SortedMap<String, Path> firmware = new TreeMap<>();
         for (ModuleDatabase.Module module : modules) {
-            for (String name : ModuleFirmware.declared(database.kernelDir().resolve(module.path()))) {
+            Path file = database.kernelDir().resolve(module.path());
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(database.kernelDir().resolve("modules.dep") + ": lists " + module.path()
+                        + ", which does not exist (stale modules.dep? run depmod " + kernelVersion + ")");
+            }
+            for (String name : ModuleFirmware.declared(file)) {
                 Optional<Path> found = ModuleFirmware.locate(name, firmwareDir, kernelVersion);
                 if (found.isPresent()) {
                     firmware.put(firmwareDir.relativize(found.get()).toString(), found.get());
