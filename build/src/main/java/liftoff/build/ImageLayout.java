@@ -47,11 +47,14 @@ public final class ImageLayout {
     /**
      * The result.
      *
+     * @param entries        the main archive's entries, sorted by name
      * @param spec           the main archive's gen_init_cpio spec (also in {@code stagingDir/image.spec})
      * @param microcodeSpec  the early microcode segment's spec, to be written uncompressed before the main
      *                       archive (also in {@code stagingDir/microcode.spec}); empty when there is none
-     * @param stagingDir     the generated files the specs refer to; stagingDir/root is a tree with /init,
-     *                       /jvm.args and /jre, ready for the AOT training chroot once the rest is added
+     * @param stagingDir     the generated files the specs refer to (root/init, root/jvm.args, root/jre,
+     *                       modules/, microcode/); {@link #materialize} builds the whole tree for a chroot
+     * @param kernel         the kernel the modules are for, and why that one
+     * @param sizes          bytes of regular files per part
      * @param compress       the configured COMPRESS, for the cpio writer
      * @param notes          what the build log should say: kernel choice, skipped modules, missing firmware
      */
@@ -128,12 +131,9 @@ public final class ImageLayout {
         Path root = stagingDir.resolve("root");
         ImageTree tree = new ImageTree();
 
-        KernelVersion kernel = config.kernelVersion()
-                .map(v -> new KernelVersion(v, "KERNEL_VERSION in the configuration"))
-                .orElse(null);
-        if (kernel == null) {
-            kernel = KernelVersion.choose(config.modulesDir(), Path.of("/proc/sys/kernel/osrelease"));
-        }
+        KernelVersion kernel = config.kernelVersion().isPresent()
+                ? new KernelVersion(config.kernelVersion().get(), "KERNEL_VERSION in the configuration")
+                : KernelVersion.choose(config.modulesDir(), Path.of("/proc/sys/kernel/osrelease"));
         notes.add("kernel " + kernel.version() + ": " + kernel.reason());
 
         // The runtime first: the libraries it needs are found from its staged copy.
