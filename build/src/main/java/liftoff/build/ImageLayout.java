@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +62,30 @@ public final class ImageLayout {
      */
     public record Plan(List<SpecEntry> entries, String spec, Optional<String> microcodeSpec, Path stagingDir,
             KernelVersion kernel, Map<Part, Long> sizes, String compress, List<String> notes) {
+
+        /**
+         * This plan with the trained AOT cache added as {@value JavaRuntime#AOT_CACHE} (counted as runtime);
+         * rewrites stagingDir/image.spec. The training run is the integrator's: materialize the plan, run
+         * {@code chroot ROOT /jre/bin/java JavaRuntime.trainingJvmArgs(...) /init} in the init's training
+         * mode, and pass the file it wrote.
+         */
+        public Plan withAotCache(Path aotCache) throws IOException {
+            if (!Files.isRegularFile(aotCache)) {
+                throw new IOException(aotCache + ": AOT cache not found");
+            }
+            SpecEntry.requireExpressible(aotCache.toString(), "AOT cache");
+            if (entries.stream().anyMatch(e -> e.name().equals(JavaRuntime.AOT_CACHE))) {
+                throw new IOException(JavaRuntime.AOT_CACHE + " is already in the plan");
+            }
+            List<SpecEntry> withCache = new ArrayList<>(entries);
+            withCache.add(new SpecEntry.File(JavaRuntime.AOT_CACHE, aotCache, 0644));
+            withCache.sort(Comparator.comparing(SpecEntry::name));
+            Map<Part, Long> newSizes = new EnumMap<>(sizes);
+            newSizes.merge(Part.RUNTIME, Files.size(aotCache), Long::sum);
+            String newSpec = SpecEntry.render(withCache);
+            Files.writeString(stagingDir.resolve("image.spec"), newSpec);
+            return new Plan(List.copyOf(withCache), newSpec, microcodeSpec, stagingDir, kernel, newSizes, compress, notes);
+        }
 
         /**
          * Builds the image as a directory tree at {@code dir} (new or empty) — for the AOT training chroot,

@@ -121,9 +121,7 @@ public final class ImageTree {
 
     /** The gen_init_cpio spec: one line per entry, sorted by name, with a trailing newline. */
     public String spec() {
-        StringBuilder spec = new StringBuilder();
-        entries.values().forEach(p -> spec.append(p.entry.line()).append('\n'));
-        return spec.toString();
+        return SpecEntry.render(entries());
     }
 
     /** Bytes of regular files per part (every part present, zero when empty). */
@@ -149,9 +147,7 @@ public final class ImageTree {
         if (!name.startsWith("/")) {
             throw new IOException("image path '" + name + "' is not absolute");
         }
-        if (name.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
-            throw new IOException("image path '" + name + "' contains white space, which the gen_init_cpio format cannot express");
-        }
+        SpecEntry.requireExpressible(name, "image path");
         return walk(name, "image path " + name, (next, last) -> {
             Placed placed = entries.get(next);
             return placed != null && placed.entry instanceof SpecEntry.Symlink link && (followLast || !last) ? link.target() : null;
@@ -203,10 +199,10 @@ public final class ImageTree {
         if (name.equals("/")) {
             return; // the archive's root exists already
         }
-        String hostText = entry instanceof SpecEntry.File file ? file.source().toString()
-                : entry instanceof SpecEntry.Symlink link ? link.target() : "";
-        if (hostText.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
-            throw new IOException("'" + hostText + "' (for " + name + "): white space cannot be written to a gen_init_cpio spec");
+        if (entry instanceof SpecEntry.File file) {
+            SpecEntry.requireExpressible(file.source().toString(), "source of " + name);
+        } else if (entry instanceof SpecEntry.Symlink link) {
+            SpecEntry.requireExpressible(link.target(), "target of " + name);
         }
         String parent = parent(name);
         if (!parent.isEmpty()) {

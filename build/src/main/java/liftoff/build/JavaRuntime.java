@@ -30,6 +30,9 @@ public final class JavaRuntime {
     /** Where the runtime lives in the image; {@link #jvmArgs()} and the /init launcher line depend on it. */
     public static final String IMAGE_DIR = "/jre";
 
+    /** Where the trained AOT cache lives in the image; {@link #jvmArgs()} names it. */
+    public static final String AOT_CACHE = "/app.aot";
+
     private static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages");
 
     /** Files the PID 1 never reads (jvm-pid1.md "trim"): the CDS class list and the jrt filesystem for other JDKs. */
@@ -65,8 +68,19 @@ public final class JavaRuntime {
      */
     public static List<String> jvmArgs() {
         return List.of("-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", "-XX:AOTCache=/app.aot", "-XX:ArchiveRelocationMode=0",
+                "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", "-XX:AOTCache=" + AOT_CACHE, "-XX:ArchiveRelocationMode=0",
                 "-jar");
+    }
+
+    /**
+     * The JVM options for the AOT training run: {@link #jvmArgs()} with the cache written to
+     * {@code output} instead of read, so that training and boot cannot drift apart (an AOT cache is
+     * only used with the options it was created with).
+     */
+    public static List<String> trainingJvmArgs(String output) {
+        return jvmArgs().stream()
+                .map(arg -> arg.startsWith("-XX:AOTCache=") ? "-XX:AOTCacheOutput=" + output : arg)
+                .toList();
     }
 
     /**

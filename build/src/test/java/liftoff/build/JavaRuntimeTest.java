@@ -62,8 +62,14 @@ class JavaRuntimeTest {
     }
 
     @Test
-    void jvmArgsEndInJar() {
+    void jvmArgsEndInJarAndTrainingDiffersOnlyInTheCacheOption() {
         assertEquals("-jar", JavaRuntime.jvmArgs().getLast());
         assertTrue(JavaRuntime.jvmArgs().contains("-XX:AOTCache=/app.aot"));
+        List<String> training = JavaRuntime.trainingJvmArgs("/out.aot");
+        assertEquals(JavaRuntime.jvmArgs().size(), training.size());
+        for (int i = 0; i < training.size(); i++) {
+            String boot = JavaRuntime.jvmArgs().get(i);
+            assertEquals(boot.equals("-XX:AOTCache=/app.aot") ? "-XX:AOTCacheOutput=/out.aot" : boot, training.get(i));
+        }
     }
 }
