@@ -83,13 +83,20 @@ public final class KernelModules {
             } else if (requested.contains(name)) {
                 unknown.add(name);
             } else {
-                notes.add(name + ": a softdep that is not in " + kernelVersion + ", skipped");
+                notes.add(name + ": a softdep or dependency that is not in " + kernelVersion + ", skipped");
             }
         });
         if (!unknown.isEmpty()) {
             throw new IOException(database.kernelDir().resolve("modules.dep") + ": no module " + String.join(", ", unknown)
                     + " (neither listed there, nor an alias, nor in modules.builtin)");
         }
+        return new Selection(database, kernelVersion, modules, firmware(database, modules, firmwareDir, notes), notes);
+    }
+
+    /** The firmware files {@code modules} declare and the host has; a note for each one it lacks. */
+    private static SortedMap<String, Path> firmware(ModuleDatabase database, List<ModuleDatabase.Module> modules,
+            Path firmwareDir, List<String> notes) throws IOException {
+        String kernelVersion = database.kernelDir().getFileName().toString();
         SortedMap<String, Path> firmware = new TreeMap<>();
         for (ModuleDatabase.Module module : modules) {
             Path file = database.kernelDir().resolve(module.path());
@@ -106,6 +113,6 @@ public final class KernelModules {
                 }
             }
         }
-        return new Selection(database, kernelVersion, modules, firmware, notes);
+        return firmware;
     }
 }

@@ -73,7 +73,7 @@ class KernelModulesTest {
         Files.writeString(base.resolve("6.9.0/modules.dep"), "kernel/virtio_ring.ko:\nkernel/gone.ko:\n");
         Files.writeString(base.resolve("6.9.0/modules.softdep"), "softdep virtio_ring pre: crypto-nothing\n");
         var selection = KernelModules.select(base, "6.9.0", List.of("virtio_ring"), base);
-        assertEquals(List.of("crypto-nothing: a softdep that is not in 6.9.0, skipped"), selection.notes());
+        assertEquals(List.of("crypto-nothing: a softdep or dependency that is not in 6.9.0, skipped"), selection.notes());
 
         IOException e = assertThrows(IOException.class, () -> KernelModules.select(base, "6.9.0", List.of("gone"), base));
         assertEquals(base.resolve("6.9.0/modules.dep") + ": lists kernel/gone.ko, which does not exist (stale modules.dep? run depmod 6.9.0)",
