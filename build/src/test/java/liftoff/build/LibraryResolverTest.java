@@ -97,6 +97,29 @@ class LibraryResolverTest {
     }
 
     @Test
+    void theProgramsRpathAlsoServesItsLibrariesUnlessTheyHaveRunpath(@TempDir Path root) throws IOException {
+        Path dir = Files.createDirectories(root.resolve("private"));
+        Files.write(dir.resolve("liby.so"), ElfBytes.x86_64().build());
+        ElfBytes libx = ElfBytes.x86_64();
+        libx.needed.add("liby.so");
+        Files.write(dir.resolve("libx.so"), libx.build());
+        ElfBytes program = ElfBytes.x86_64();
+        program.needed.add("libx.so");
+        program.rpath = dir.toString();
+        Files.write(root.resolve("prog"), program.build());
+
+        LibraryResolver resolver = new LibraryResolver(List.of());
+        assertEquals(Set.of(dir.resolve("libx.so"), dir.resolve("liby.so")),
+                resolver.resolve(List.of(root.resolve("prog")), List.of()).libraries());
+
+        libx.runpath = "/elsewhere";
+        Files.write(dir.resolve("libx.so"), libx.build());
+        IOException e = assertThrows(IOException.class, () -> resolver.resolve(List.of(root.resolve("prog")), List.of()));
+        assertTrue(e.getMessage().startsWith("liby.so (needed by " + dir.resolve("libx.so") + ") not found in [/elsewhere, "),
+                e.getMessage());
+    }
+
+    @Test
     void systemDirsFollowTheMachine() throws IOException {
         assertEquals(List.of(Path.of("/lib/i386-linux-gnu"), Path.of("/usr/lib/i386-linux-gnu"), Path.of("/lib"), Path.of("/usr/lib")),
                 LibraryResolver.systemDirs(Elf.parse(new ElfBytes(false, ByteOrder.LITTLE_ENDIAN, Elf.EM_386).build(), "x")));
