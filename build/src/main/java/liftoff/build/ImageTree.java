@@ -201,6 +201,9 @@ public final class ImageTree {
         }
         if (entry instanceof SpecEntry.File file) {
             SpecEntry.requireExpressible(file.source().toString(), "source of " + name);
+            if (file.source().toString().contains("${")) { // gen_init_cpio expands ${VAR} in locations
+                throw new IOException("source of " + name + " '" + file.source() + "' contains '${', which gen_init_cpio would expand");
+            }
         } else if (entry instanceof SpecEntry.Symlink link) {
             SpecEntry.requireExpressible(link.target(), "target of " + name);
         }
