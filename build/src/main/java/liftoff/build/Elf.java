@@ -28,7 +28,6 @@ public final class Elf {
     public static final int EM_AARCH64 = 183;
     public static final int EM_RISCV = 243;
 
-    public static final int ET_EXEC = 2;
     public static final int ET_DYN = 3;
 
     private static final int PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3;

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,16 +49,43 @@ public final class ImageLayout {
     /**
      * The result.
      *
+     * @param entries        the main archive's entries, sorted by name
      * @param spec           the main archive's gen_init_cpio spec (also in {@code stagingDir/image.spec})
      * @param microcodeSpec  the early microcode segment's spec, to be written uncompressed before the main
      *                       archive (also in {@code stagingDir/microcode.spec}); empty when there is none
-     * @param stagingDir     the generated files the specs refer to; stagingDir/root is a tree with /init,
-     *                       /jvm.args and /jre, ready for the AOT training chroot once the rest is added
+     * @param stagingDir     the generated files the specs refer to (root/init, root/jvm.args, root/jre,
+     *                       modules/, microcode/); {@link #materialize} builds the whole tree for a chroot
+     * @param kernel         the kernel the modules are for, and why that one
+     * @param sizes          bytes of regular files per part
      * @param compress       the configured COMPRESS, for the cpio writer
      * @param notes          what the build log should say: kernel choice, skipped modules, missing firmware
      */
     public record Plan(List<SpecEntry> entries, String spec, Optional<String> microcodeSpec, Path stagingDir,
             KernelVersion kernel, Map<Part, Long> sizes, String compress, List<String> notes) {
+
+        /**
+         * This plan with the trained AOT cache added as {@value JavaRuntime#AOT_CACHE} (counted as runtime);
+         * rewrites stagingDir/image.spec. The training run is the integrator's: materialize the plan, run
+         * {@code chroot ROOT /jre/bin/java JavaRuntime.trainingJvmArgs(...) /init} in the init's training
+         * mode, and pass the file it wrote.
+         */
+        public Plan withAotCache(Path aotCache) throws IOException {
+            if (!Files.isRegularFile(aotCache)) {
+                throw new IOException(aotCache + ": AOT cache not found");
+            }
+            SpecEntry.requireExpressible(aotCache.toString(), "AOT cache");
+            if (entries.stream().anyMatch(e -> e.name().equals(JavaRuntime.AOT_CACHE))) {
+                throw new IOException(JavaRuntime.AOT_CACHE + " is already in the plan");
+            }
+            List<SpecEntry> withCache = new ArrayList<>(entries);
+            withCache.add(new SpecEntry.File(JavaRuntime.AOT_CACHE, aotCache, 0644));
+            withCache.sort(Comparator.comparing(SpecEntry::name));
+            Map<Part, Long> newSizes = new EnumMap<>(sizes);
+            newSizes.merge(Part.RUNTIME, Files.size(aotCache), Long::sum);
+            String newSpec = SpecEntry.render(withCache);
+            Files.writeString(stagingDir.resolve("image.spec"), newSpec);
+            return new Plan(List.copyOf(withCache), newSpec, microcodeSpec, stagingDir, kernel, newSizes, compress, notes);
+        }
 
         /**
          * Builds the image as a directory tree at {@code dir} (new or empty) — for the AOT training chroot,
@@ -103,7 +132,8 @@ public final class ImageLayout {
 
     /**
      * Plans with the defaults: the runtime cache from {@link JavaRuntime#defaultCacheDir}, SOURCE_DATE_EPOCH
-     * from the environment (0 when unset), a new temporary staging directory.
+     * from the environment (0 when unset), a new temporary staging directory (the caller removes it once
+     * the cpio is written).
      */
     public static Plan plan(BuildConfig config, Path initJar) throws IOException {
         String epoch = System.getenv("SOURCE_DATE_EPOCH");
@@ -127,12 +157,9 @@ public final class ImageLayout {
         Path root = stagingDir.resolve("root");
         ImageTree tree = new ImageTree();
 
-        KernelVersion kernel = config.kernelVersion()
-                .map(v -> new KernelVersion(v, "KERNEL_VERSION in the configuration"))
-                .orElse(null);
-        if (kernel == null) {
-            kernel = KernelVersion.choose(config.modulesDir(), Path.of("/proc/sys/kernel/osrelease"));
-        }
+        KernelVersion kernel = config.kernelVersion().isPresent()
+                ? new KernelVersion(config.kernelVersion().get(), "KERNEL_VERSION in the configuration")
+                : KernelVersion.choose(config.modulesDir(), Path.of("/proc/sys/kernel/osrelease"));
         notes.add("kernel " + kernel.version() + ": " + kernel.reason());
 
         // The runtime first: the libraries it needs are found from its staged copy.
@@ -148,6 +175,9 @@ public final class ImageLayout {
         addRescue(tree, busybox);
         addModules(tree, config, kernel.version(), stagingDir, notes);
         for (BuildConfig.Include include : config.includes()) {
+            if (!Files.exists(include.source())) {
+                throw new IOException("INCLUDE " + include.source() + ": no such file or directory");
+            }
             tree.copy(include.source(), include.target(), Part.EXTRA);
         }
         tree.copy(jre, JavaRuntime.IMAGE_DIR, Part.RUNTIME);

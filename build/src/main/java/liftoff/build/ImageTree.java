@@ -76,45 +76,22 @@ public final class ImageTree {
      * program looks up works in the image exactly as on the host. Returns the canonical image path.
      */
     public String install(Path path, Part part) throws IOException {
-        Deque<String> todo = new ArrayDeque<>(components(path.toAbsolutePath().toString()));
-        String current = "";
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String component = todo.pop();
-            if (component.equals("..")) {
-                current = parent(current);
-                continue;
-            }
-            String next = current + "/" + component;
+        return walk(path.toAbsolutePath().toString(), path.toString(), (next, last) -> {
             Path host = Path.of(next);
             if (Files.isSymbolicLink(host)) {
-                if (++links > MAX_SYMLINKS) {
-                    throw new IOException(path + ": too many levels of symbolic links");
-                }
                 String target = Files.readSymbolicLink(host).toString();
                 symlink(next, target, part);
-                List<String> targetComponents = components(target);
-                for (int i = targetComponents.size() - 1; i >= 0; i--) {
-                    todo.push(targetComponents.get(i));
-                }
-                if (target.startsWith("/")) {
-                    current = "";
-                }
-            } else if (!todo.isEmpty()) {
-                if (!Files.isDirectory(host)) {
-                    throw new IOException(path + ": " + next + " is not a directory");
-                }
-                current = next;
-            } else {
-                if (Files.isDirectory(host)) {
-                    dir(next);
-                } else {
-                    file(next, host, part);
-                }
-                current = next;
+                return target;
             }
-        }
-        return current.isEmpty() ? "/" : current;
+            if (!last && !Files.isDirectory(host)) {
+                throw new IOException(path + ": " + next + " is not a directory");
+            } else if (last && Files.isDirectory(host)) {
+                dir(next);
+            } else if (last) {
+                file(next, host, part);
+            }
+            return null;
+        });
     }
 
     /**
@@ -144,9 +121,7 @@ public final class ImageTree {
 
     /** The gen_init_cpio spec: one line per entry, sorted by name, with a trailing newline. */
     public String spec() {
-        StringBuilder spec = new StringBuilder();
-        entries.values().forEach(p -> spec.append(p.entry.line()).append('\n'));
-        return spec.toString();
+        return SpecEntry.render(entries());
     }
 
     /** Bytes of regular files per part (every part present, zero when empty). */
@@ -172,10 +147,25 @@ public final class ImageTree {
         if (!name.startsWith("/")) {
             throw new IOException("image path '" + name + "' is not absolute");
         }
-        if (name.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
-            throw new IOException("image path '" + name + "' contains white space, which the gen_init_cpio format cannot express");
-        }
-        Deque<String> todo = new ArrayDeque<>(components(name));
+        SpecEntry.requireExpressible(name, "image path");
+        return walk(name, "image path " + name, (next, last) -> {
+            Placed placed = entries.get(next);
+            return placed != null && placed.entry instanceof SpecEntry.Symlink link && (followLast || !last) ? link.target() : null;
+        });
+    }
+
+    /** What a path walk does at each component: returns the target of a symlink to follow there, or null. */
+    private interface Step {
+        String at(String path, boolean last) throws IOException;
+    }
+
+    /**
+     * Walks {@code path} component by component as the kernel resolves it: ".." goes up, a symlink that
+     * {@code step} reports is replaced by its target (from the root when absolute), at most
+     * {@link #MAX_SYMLINKS} times. Returns the path reached.
+     */
+    private static String walk(String path, String what, Step step) throws IOException {
+        Deque<String> todo = new ArrayDeque<>(components(path));
         String current = "";
         int links = 0;
         while (!todo.isEmpty()) {
@@ -185,20 +175,20 @@ public final class ImageTree {
                 continue;
             }
             String next = current + "/" + component;
-            Placed placed = entries.get(next);
-            if (placed != null && placed.entry instanceof SpecEntry.Symlink link && (followLast || !todo.isEmpty())) {
-                if (++links > MAX_SYMLINKS) {
-                    throw new IOException("image path " + name + ": too many levels of symbolic links");
-                }
-                List<String> target = components(link.target());
-                for (int i = target.size() - 1; i >= 0; i--) {
-                    todo.push(target.get(i));
-                }
-                if (link.target().startsWith("/")) {
-                    current = "";
-                }
-            } else {
+            String target = step.at(next, todo.isEmpty());
+            if (target == null) {
                 current = next;
+                continue;
+            }
+            if (++links > MAX_SYMLINKS) {
+                throw new IOException(what + ": too many levels of symbolic links");
+            }
+            List<String> targetComponents = components(target);
+            for (int i = targetComponents.size() - 1; i >= 0; i--) {
+                todo.push(targetComponents.get(i));
+            }
+            if (target.startsWith("/")) {
+                current = "";
             }
         }
         return current.isEmpty() ? "/" : current;
@@ -209,10 +199,13 @@ public final class ImageTree {
         if (name.equals("/")) {
             return; // the archive's root exists already
         }
-        String hostText = entry instanceof SpecEntry.File file ? file.source().toString()
-                : entry instanceof SpecEntry.Symlink link ? link.target() : "";
-        if (hostText.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
-            throw new IOException("'" + hostText + "' (for " + name + "): white space cannot be written to a gen_init_cpio spec");
+        if (entry instanceof SpecEntry.File file) {
+            SpecEntry.requireExpressible(file.source().toString(), "source of " + name);
+            if (file.source().toString().contains("${")) { // gen_init_cpio expands ${VAR} in locations
+                throw new IOException("source of " + name + " '" + file.source() + "' contains '${', which gen_init_cpio would expand");
+            }
+        } else if (entry instanceof SpecEntry.Symlink link) {
+            SpecEntry.requireExpressible(link.target(), "target of " + name);
         }
         String parent = parent(name);
         if (!parent.isEmpty()) {

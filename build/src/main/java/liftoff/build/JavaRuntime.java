@@ -30,6 +30,9 @@ public final class JavaRuntime {
     /** Where the runtime lives in the image; {@link #jvmArgs()} and the /init launcher line depend on it. */
     public static final String IMAGE_DIR = "/jre";
 
+    /** Where the trained AOT cache lives in the image; {@link #jvmArgs()} names it. */
+    public static final String AOT_CACHE = "/app.aot";
+
     private static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages");
 
     /** Files the PID 1 never reads (jvm-pid1.md "trim"): the CDS class list and the jrt filesystem for other JDKs. */
@@ -65,18 +68,36 @@ public final class JavaRuntime {
      */
     public static List<String> jvmArgs() {
         return List.of("-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", "-XX:AOTCache=/app.aot", "-XX:ArchiveRelocationMode=0",
+                "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", "-XX:AOTCache=" + AOT_CACHE, "-XX:ArchiveRelocationMode=0",
                 "-jar");
     }
 
-    /** The modules {@code jar} needs according to jdeps; java.base alone when it needs nothing more. */
+    /**
+     * The JVM options for the AOT training run: {@link #jvmArgs()} with the cache written to
+     * {@code output} instead of read, so that training and boot cannot drift apart (an AOT cache is
+     * only used with the options it was created with).
+     */
+    public static List<String> trainingJvmArgs(String output) {
+        return jvmArgs().stream()
+                .map(arg -> arg.startsWith("-XX:AOTCache=") ? "-XX:AOTCacheOutput=" + output : arg)
+                .toList();
+    }
+
+    /**
+     * The modules {@code jar} needs according to jdeps; java.base alone when it needs nothing more. jdeps
+     * takes seconds, so the answer is cached by the jar's content and the JDK.
+     */
     public List<String> modulesFor(Path jar) throws IOException {
-        String output = run(List.of(tool("jdeps").toString(), "--print-module-deps", "--ignore-missing-deps",
-                "--multi-release", "base", jar.toString()), "jdeps").strip();
-        if (output.isEmpty()) {
-            return List.of("java.base");
+        Path cached = cacheDir.resolve("jdeps-" + key(Files.readAllBytes(jar)));
+        if (!Files.isRegularFile(cached)) {
+            String output = run(List.of(tool("jdeps").toString(), "--print-module-deps", "--ignore-missing-deps",
+                    "--multi-release", "base", jar.toString()), "jdeps").strip();
+            Files.createDirectories(cacheDir);
+            Path partial = Files.createTempFile(cacheDir, ".jdeps-", "");
+            Files.writeString(partial, output.isEmpty() ? "java.base" : output);
+            Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        return Arrays.stream(output.split(",")).map(String::strip).sorted().toList();
+        return Arrays.stream(Files.readString(cached).split(",")).map(String::strip).sorted().toList();
     }
 
     /**
@@ -85,7 +106,7 @@ public final class JavaRuntime {
      */
     public Path image(List<String> modules) throws IOException {
         List<String> sorted = modules.stream().sorted().distinct().toList();
-        Path image = cacheDir.resolve("jre-" + key(sorted));
+        Path image = cacheDir.resolve("jre-" + key(recipe(sorted).getBytes(StandardCharsets.UTF_8)));
         if (Files.isDirectory(image)) {
             return image;
         }
@@ -129,7 +150,14 @@ public final class JavaRuntime {
         }
     }
 
-    private String key(List<String> modules) throws IOException {
+    /** Everything about a runtime image that is not the JDK itself. */
+    private static String recipe(List<String> modules) {
+        return String.join("\n", modules) + "\n" + String.join(" ", JLINK_OPTIONS) + "\n" + UNNEEDED
+                + "\nstrip=" + findStrip().isPresent() + "\nrecipe=" + RECIPE_VERSION;
+    }
+
+    /** A cache key: the JDK's release file (it names the exact build) and {@code input}, hashed. */
+    private String key(byte[] input) throws IOException {
         Path release = jdk.resolve("release");
         if (!Files.isRegularFile(release)) {
             throw new IOException(release + ": missing; " + jdk + " is not a JDK home");
@@ -137,9 +165,7 @@ public final class JavaRuntime {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(Files.readAllBytes(release));
-            String recipe = String.join("\n", modules) + "\n" + String.join(" ", JLINK_OPTIONS) + "\n" + UNNEEDED
-                    + "\nstrip=" + findStrip().isPresent() + "\nrecipe=" + RECIPE_VERSION;
-            digest.update(recipe.getBytes(StandardCharsets.UTF_8));
+            digest.update(input);
             return HexFormat.of().formatHex(digest.digest(), 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("every JDK has SHA-256", e);

@@ -1,6 +1,7 @@
 package liftoff.build;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -82,16 +83,28 @@ public final class KernelModules {
             } else if (requested.contains(name)) {
                 unknown.add(name);
             } else {
-                notes.add(name + ": a softdep that is not in " + kernelVersion + ", skipped");
+                notes.add(name + ": a softdep or dependency that is not in " + kernelVersion + ", skipped");
             }
         });
         if (!unknown.isEmpty()) {
             throw new IOException(database.kernelDir().resolve("modules.dep") + ": no module " + String.join(", ", unknown)
                     + " (neither listed there, nor an alias, nor in modules.builtin)");
         }
+        return new Selection(database, kernelVersion, modules, firmware(database, modules, firmwareDir, notes), notes);
+    }
+
+    /** The firmware files {@code modules} declare and the host has; a note for each one it lacks. */
+    private static SortedMap<String, Path> firmware(ModuleDatabase database, List<ModuleDatabase.Module> modules,
+            Path firmwareDir, List<String> notes) throws IOException {
+        String kernelVersion = database.kernelDir().getFileName().toString();
         SortedMap<String, Path> firmware = new TreeMap<>();
         for (ModuleDatabase.Module module : modules) {
-            for (String name : ModuleFirmware.declared(database.kernelDir().resolve(module.path()))) {
+            Path file = database.kernelDir().resolve(module.path());
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(database.kernelDir().resolve("modules.dep") + ": lists " + module.path()
+                        + ", which does not exist (stale modules.dep? run depmod " + kernelVersion + ")");
+            }
+            for (String name : ModuleFirmware.declared(file)) {
                 Optional<Path> found = ModuleFirmware.locate(name, firmwareDir, kernelVersion);
                 if (found.isPresent()) {
                     firmware.put(firmwareDir.relativize(found.get()).toString(), found.get());
@@ -100,6 +113,6 @@ public final class KernelModules {
                 }
             }
         }
-        return new Selection(database, kernelVersion, modules, firmware, notes);
+        return firmware;
     }
 }

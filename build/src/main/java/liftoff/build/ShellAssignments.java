@@ -93,7 +93,7 @@ final class ShellAssignments {
         boolean any = false;
         while (at < text.length()) {
             char c = peek();
-            if (c == ' ' || c == '\t' || c == '\n' || c == ')' || c == '#' && !any) {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ')' || c == '#' && !any) {
                 break;
             }
             any = true;

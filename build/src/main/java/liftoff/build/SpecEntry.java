@@ -1,6 +1,8 @@
 package liftoff.build;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One line of a gen_init_cpio spec (the kernel's usr/gen_init_cpio input, which `liftoff cpio create
@@ -36,6 +38,20 @@ public sealed interface SpecEntry {
     record Node(String name, int mode, char type, int major, int minor) implements SpecEntry {
         public String line() {
             return "nod " + name + " " + octal(mode) + " 0 0 " + type + " " + major + " " + minor;
+        }
+    }
+
+    /** The spec text for {@code entries}: one line each, in the given order, each ending in a newline. */
+    static String render(List<SpecEntry> entries) {
+        StringBuilder spec = new StringBuilder();
+        entries.forEach(e -> spec.append(e.line()).append('\n'));
+        return spec.toString();
+    }
+
+    /** gen_init_cpio splits lines on white space: a name, source or target containing any cannot be written. */
+    static void requireExpressible(String text, String what) throws IOException {
+        if (text.chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
+            throw new IOException(what + " '" + text + "' contains white space, which the gen_init_cpio format cannot express");
         }
     }
 

@@ -49,6 +49,13 @@ class BuildConfigTest {
     }
 
     @Test
+    void windowsLineEndingsAreBlanks(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("liftoff.conf"), "COMPRESS=zstd\r\nRESCUE=busybox\r\n");
+        assertEquals("zstd", BuildConfig.load(file).compress());
+        assertEquals("busybox", BuildConfig.load(file).rescue());
+    }
+
+    @Test
     void commandLineOverridesTheFile(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("liftoff.conf"), "MODULES=nvme\nCOMPRESS=zstd\n");
         BuildConfig config = BuildConfig.load(file).with("MODULES", "virtio_blk sd_mod").with("KERNEL_VERSION", "");

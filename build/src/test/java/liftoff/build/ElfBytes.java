@@ -33,8 +33,11 @@ final class ElfBytes {
         this.machine = machine;
     }
 
-    static ElfBytes x86_64() {
-        return new ElfBytes(true, ByteOrder.LITTLE_ENDIAN, Elf.EM_X86_64);
+    /** An x86-64 object needing {@code needed}. */
+    static ElfBytes x86_64(String... needed) {
+        ElfBytes elf = new ElfBytes(true, ByteOrder.LITTLE_ENDIAN, Elf.EM_X86_64);
+        elf.needed.addAll(List.of(needed));
+        return elf;
     }
 
     byte[] build() {

@@ -2,6 +2,7 @@ package liftoff.build;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -76,7 +78,7 @@ class ImageLayoutTest {
                 "file /etc/initrd-release /usr/lib/os-release 0644 0 0")) {
             assertTrue(lines.contains(expected), expected + "\nnot in:\n" + plan.spec());
         }
-        assertEquals(Set.of(), lines.stream().filter(l -> l.contains("/jre/lib/classlist")).collect(java.util.stream.Collectors.toSet()));
+        assertTrue(lines.stream().noneMatch(l -> l.contains("/jre/lib/classlist")), "trimmed runtime");
         assertEquals(List.of("kernel " + KVER + ": KERNEL_VERSION in the configuration", "nvme: built into " + KVER,
                 "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"), plan.notes());
     }
@@ -122,28 +124,55 @@ class ImageLayoutTest {
     }
 
     @Test
+    void aMissingIncludeOrJarIsNamed(@TempDir Path other) throws IOException {
+        ImageLayout layout = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH);
+        IOException include = assertThrows(IOException.class,
+                () -> layout.plan(config.with("INCLUDE", "/no/such/file"), jar, other.resolve("a")));
+        assertEquals("INCLUDE /no/such/file: no such file or directory", include.getMessage());
+        IOException noJar = assertThrows(IOException.class, () -> layout.plan(config, other.resolve("init.jar"), other.resolve("b")));
+        assertEquals(other.resolve("init.jar") + ": init jar not found", noJar.getMessage());
+    }
+
+    @Test
     void sameInputsSameSpec(@TempDir Path other) throws IOException {
         ImageLayout.Plan again = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(config, jar, other.resolve("staging"));
         assertEquals(plan.spec().replace(plan.stagingDir().toString(), "STAGING"),
                 again.spec().replace(again.stagingDir().toString(), "STAGING"));
     }
 
-    /** The proof that loader, libraries and the libjli alias are right: run /init in a chroot without /proc. */
+    /**
+     * The proof that loader, libraries and the libjli alias are right: run /init in a chroot without /proc,
+     * then do the integrator's AOT training there and check that the boot command line opens the cache.
+     */
     @Test
-    void theMaterializedImageRunsInitInAChrootWithoutProc(@TempDir Path dir) throws IOException, InterruptedException {
+    void theMaterializedImageRunsAndTrainsInAChrootWithoutProc(@TempDir Path dir) throws IOException, InterruptedException {
         assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "chroot needs root");
         Path root = dir.resolve("root");
         plan.materialize(root);
         assertTrue(Files.notExists(root.resolve("proc/self")));
-        Process process = new ProcessBuilder("chroot", root.toString(), "/init", "arg")
-                .redirectErrorStream(true).start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         // The kernel runs "/jre/bin/java @/jvm.args /init arg": -jar /init, one argument.
-        assertTrue(output.contains("hello from 1 /jre"), output);
-        assertEquals(0, process.exitValue(), output);
-        Process shell = new ProcessBuilder("chroot", root.toString(), "/bin/sh", "-c", "echo rescue ok").redirectErrorStream(true).start();
-        assertTrue(shell.waitFor(10, TimeUnit.SECONDS));
-        assertEquals("rescue ok\n", new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertTrue(chroot(root, "/init", "arg").contains("hello from 1 /jre"));
+        assertEquals("rescue ok\n", chroot(root, "/bin/sh", "-c", "echo rescue ok"));
+
+        List<String> training = new ArrayList<>(List.of("/jre/bin/java"));
+        training.addAll(JavaRuntime.trainingJvmArgs(JavaRuntime.AOT_CACHE));
+        training.add("/init");
+        chroot(root, training.toArray(String[]::new));
+        ImageLayout.Plan trained = plan.withAotCache(root.resolve("app.aot"));
+        assertTrue(trained.spec().contains("file /app.aot " + root.resolve("app.aot") + " 0644 0 0\n"));
+        assertEquals(plan.sizes().get(Part.RUNTIME) + Files.size(root.resolve("app.aot")), trained.sizes().get(Part.RUNTIME));
+        String boot = chroot(root, "/jre/bin/java", "-Xlog:aot=info", "@/jvm.args", "/init");
+        assertTrue(boot.contains("Opened AOT cache /app.aot."), boot);
+    }
+
+    /** Runs {@code command} in a chroot of {@code root}; returns its output, failing on a non-zero exit. */
+    private static String chroot(Path root, String... command) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("chroot", root.toString()));
+        full.addAll(List.of(command));
+        Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", full));
+        assertEquals(0, process.exitValue(), String.join(" ", full) + "\n" + output);
+        return output;
     }
 }

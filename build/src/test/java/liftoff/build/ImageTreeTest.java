@@ -2,6 +2,7 @@ package liftoff.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,16 @@ class ImageTreeTest {
     }
 
     @Test
+    void aLibrarySymlinkShipsWithItsTarget() throws IOException {
+        ImageTree tree = new ImageTree();
+        // Debian 12: libz.so.1 -> libz.so.1.2.13 (relative, same directory).
+        tree.install(Path.of("/usr/lib/x86_64-linux-gnu/libz.so.1"), Part.LIBRARIES);
+        String spec = tree.spec();
+        assertTrue(spec.contains("slink /usr/lib/x86_64-linux-gnu/libz.so.1 libz.so.1.2.13 0777 0 0\n"), spec);
+        assertTrue(spec.contains("file /usr/lib/x86_64-linux-gnu/libz.so.1.2.13 /usr/lib/x86_64-linux-gnu/libz.so.1.2.13 "), spec);
+    }
+
+    @Test
     void sameEntryTwiceIsHarmlessDifferentEntriesAreAnError(@TempDir Path dir) throws IOException {
         Path a = Files.writeString(dir.resolve("a"), "a");
         Path b = Files.writeString(dir.resolve("b"), "b");
@@ -44,6 +55,9 @@ class ImageTreeTest {
                 twice.getMessage());
         IOException under = assertThrows(IOException.class, () -> tree.file("/etc/x/y", a, 0644, Part.EXTRA));
         assertEquals("image path /etc/x/y: its parent is already file /etc/x " + a + " 0644 0 0", under.getMessage());
+        Path dollar = Files.writeString(dir.resolve("${HOME}"), "x");
+        IOException expands = assertThrows(IOException.class, () -> tree.file("/etc/y", dollar, 0644, Part.EXTRA));
+        assertEquals("source of /etc/y '" + dollar + "' contains '${', which gen_init_cpio would expand", expands.getMessage());
         IOException space = assertThrows(IOException.class, () -> tree.dir("/a dir"));
         assertEquals("image path '/a dir' contains white space, which the gen_init_cpio format cannot express", space.getMessage());
     }

@@ -44,7 +44,14 @@ class JavaRuntimeTest {
     void jdepsDecidesTheModules(@TempDir Path dir) throws IOException {
         Path jar = TestJars.jar(dir, "Uses",
                 "public class Uses { public static void main(String[] a) { java.util.logging.Logger.getGlobal(); } }");
-        assertEquals(List.of("java.base", "java.logging"), new JavaRuntime(ElfTest.JDK, CACHE).modulesFor(jar));
+        // A fresh cache, so that jdeps really runs; the second answer comes from the cache.
+        Path cache = dir.resolve("cache");
+        JavaRuntime runtime = new JavaRuntime(ElfTest.JDK, cache);
+        assertEquals(List.of("java.base", "java.logging"), runtime.modulesFor(jar));
+        try (var cached = Files.list(cache)) {
+            assertEquals(1, cached.filter(f -> f.getFileName().toString().startsWith("jdeps-")).count());
+        }
+        assertEquals(List.of("java.base", "java.logging"), runtime.modulesFor(jar));
     }
 
     @Test
@@ -55,8 +62,14 @@ class JavaRuntimeTest {
     }
 
     @Test
-    void jvmArgsEndInJar() {
+    void jvmArgsEndInJarAndTrainingDiffersOnlyInTheCacheOption() {
         assertEquals("-jar", JavaRuntime.jvmArgs().getLast());
         assertTrue(JavaRuntime.jvmArgs().contains("-XX:AOTCache=/app.aot"));
+        List<String> training = JavaRuntime.trainingJvmArgs("/out.aot");
+        assertEquals(JavaRuntime.jvmArgs().size(), training.size());
+        for (int i = 0; i < training.size(); i++) {
+            String boot = JavaRuntime.jvmArgs().get(i);
+            assertEquals(boot.equals("-XX:AOTCache=/app.aot") ? "-XX:AOTCacheOutput=/out.aot" : boot, training.get(i));
+        }
     }
 }

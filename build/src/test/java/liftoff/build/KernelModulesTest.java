@@ -67,6 +67,20 @@ class KernelModulesTest {
     }
 
     @Test
+    void staleModulesDepAndMissingSoftdepsAreExplained(@TempDir Path base) throws IOException {
+        Path kernel = Files.createDirectories(base.resolve("6.9.0/kernel"));
+        Files.copy(MODULES.resolve(KVER).resolve("kernel/drivers/virtio/virtio_ring.ko"), kernel.resolve("virtio_ring.ko"));
+        Files.writeString(base.resolve("6.9.0/modules.dep"), "kernel/virtio_ring.ko:\nkernel/gone.ko:\n");
+        Files.writeString(base.resolve("6.9.0/modules.softdep"), "softdep virtio_ring pre: crypto-nothing\n");
+        var selection = KernelModules.select(base, "6.9.0", List.of("virtio_ring"), base);
+        assertEquals(List.of("crypto-nothing: a softdep or dependency that is not in 6.9.0, skipped"), selection.notes());
+
+        IOException e = assertThrows(IOException.class, () -> KernelModules.select(base, "6.9.0", List.of("gone"), base));
+        assertEquals(base.resolve("6.9.0/modules.dep") + ": lists kernel/gone.ko, which does not exist (stale modules.dep? run depmod 6.9.0)",
+                e.getMessage());
+    }
+
+    @Test
     void indexFilesForTheShippedSubset(@TempDir Path out) throws IOException {
         var selection = KernelModules.select(MODULES, KVER, List.of("sd_mod"), Path.of("/lib/firmware"));
         assertEquals(List.of("liftoff.load", "modules.dep", "modules.alias", "modules.builtin"), ModuleIndexFiles.write(selection, out));

@@ -82,18 +82,39 @@ class LibraryResolverTest {
     void rpathIsIgnoredWhenRunpathExists(@TempDir Path root) throws IOException {
         Path dir = Files.createDirectories(root.resolve("only-rpath"));
         Files.write(dir.resolve("libhidden.so"), ElfBytes.x86_64().build());
-        ElfBytes lib = ElfBytes.x86_64();
-        lib.needed.add("libhidden.so");
+        ElfBytes lib = ElfBytes.x86_64("libhidden.so");
         lib.rpath = dir.toString();
         Files.write(root.resolve("rpath-only.so"), lib.build());
         lib.runpath = "/nonexistent";
         Files.write(root.resolve("both.so"), lib.build());
 
-        LibraryResolver resolver = new LibraryResolver(List.of());
-        assertEquals(Set.of(dir.resolve("libhidden.so")), resolver.resolve(List.of(root.resolve("rpath-only.so")), List.of()).libraries());
-        IOException e = assertThrows(IOException.class, () -> resolver.resolve(List.of(root.resolve("both.so")), List.of()));
-        assertTrue(e.getMessage().startsWith("libhidden.so (needed by " + root.resolve("both.so") + ") not found in [/nonexistent, /lib/x86_64-linux-gnu,"),
-                e.getMessage());
+        assertEquals(Set.of(dir.resolve("libhidden.so")), libraries(root.resolve("rpath-only.so")));
+        assertNotFound(root.resolve("both.so"), "libhidden.so (needed by " + root.resolve("both.so") + ") not found in [/nonexistent, /lib/x86_64-linux-gnu,");
+    }
+
+    @Test
+    void theProgramsRpathAlsoServesItsLibrariesUnlessTheyHaveRunpath(@TempDir Path root) throws IOException {
+        Path dir = Files.createDirectories(root.resolve("private"));
+        Files.write(dir.resolve("liby.so"), ElfBytes.x86_64().build());
+        ElfBytes libx = ElfBytes.x86_64("liby.so");
+        Files.write(dir.resolve("libx.so"), libx.build());
+        ElfBytes program = ElfBytes.x86_64("libx.so");
+        program.rpath = dir.toString();
+        Files.write(root.resolve("prog"), program.build());
+        assertEquals(Set.of(dir.resolve("libx.so"), dir.resolve("liby.so")), libraries(root.resolve("prog")));
+
+        libx.runpath = "/elsewhere";
+        Files.write(dir.resolve("libx.so"), libx.build());
+        assertNotFound(root.resolve("prog"), "liby.so (needed by " + dir.resolve("libx.so") + ") not found in [/elsewhere, ");
+    }
+
+    private static Set<Path> libraries(Path program) throws IOException {
+        return new LibraryResolver(List.of()).resolve(List.of(program), List.of()).libraries();
+    }
+
+    private static void assertNotFound(Path program, String messageStart) {
+        IOException e = assertThrows(IOException.class, () -> libraries(program));
+        assertTrue(e.getMessage().startsWith(messageStart), e.getMessage());
     }
 
     @Test
