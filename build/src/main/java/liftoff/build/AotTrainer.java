@@ -16,26 +16,21 @@ import java.util.concurrent.TimeUnit;
  * without it the chroot runs in a user namespace (unshare -r).
  */
 public final class AotTrainer {
-    /** Where the cache lives in the image; /jvm.args names it with -XX:AOTCache. */
-    public static final String CACHE = "/app.aot";
     private static final long TIMEOUT_SECONDS = 300;
-    private static final String JAVA = "/jre/bin/java";
+    private static final String JAVA = JavaRuntime.IMAGE_DIR + "/bin/java";
 
     private AotTrainer() {}
 
     /**
-     * Trains in {@code root} (a materialized image with /init and /jre) with the boot's JVM flags
-     * {@code bootArgs} (as in /jvm.args, ending in -jar). Returns the cache file inside root.
+     * Trains in {@code root} (a materialized image with /init and /jre) with the boot's own JVM
+     * options. Returns the cache file inside root.
      */
-    public static Path train(Path root, List<String> bootArgs) throws IOException {
+    public static Path train(Path root) throws IOException {
         List<String> command = new ArrayList<>();
         if (!isRoot()) command.addAll(List.of("unshare", "--map-root-user"));
-        command.addAll(List.of("chroot", root.toString(), JAVA, "-Dliftoff.train=true",
-                "-XX:AOTCacheOutput=" + CACHE));
-        for (String arg : bootArgs) {
-            if (!arg.startsWith("-XX:AOTCache=") && !arg.equals("-jar")) command.add(arg);
-        }
-        command.addAll(List.of("-jar", "/init"));
+        command.addAll(List.of("chroot", root.toString(), JAVA, "-Dliftoff.train=true"));
+        command.addAll(JavaRuntime.trainingJvmArgs(JavaRuntime.AOT_CACHE));   // ends in -jar
+        command.add("/init");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try {
@@ -48,7 +43,7 @@ public final class AotTrainer {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while training the AOT cache", e);
         }
-        Path cache = root.resolve(CACHE.substring(1));
+        Path cache = root.resolve(JavaRuntime.AOT_CACHE.substring(1));
         if (p.exitValue() != 0 || !Files.isRegularFile(cache)) {
             throw new IOException("AOT training failed (" + String.join(" ", command) + ", exit " + p.exitValue() + "):\n" + output.strip());
         }

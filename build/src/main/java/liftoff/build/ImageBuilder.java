@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
@@ -57,8 +56,9 @@ public final class ImageBuilder {
             plan.notes().forEach(n -> progress.accept("layout: " + n));
 
             progress.accept("aot: training the AOT cache in a chroot of the image");
-            Path specFile = plan.stagingDir().resolve("image.spec");
-            boolean aot = trainAotCache(plan, work.resolve("train"), specFile);
+            ImageLayout.Plan trained = withAotCache(plan, work.resolve("train"));
+            boolean aot = trained != plan;
+            plan = trained;
 
             progress.accept("cpio: writing " + output + " (" + plan.compress() + ")");
             Path partial = output.resolveSibling(output.getFileName() + ".partial");
@@ -66,7 +66,7 @@ public final class ImageBuilder {
                 if (plan.microcodeSpec().isPresent()) {
                     writeSegment(plan.stagingDir().resolve("microcode.spec"), Compression.parse("none"), out);
                 }
-                writeSegment(specFile, Compression.parse(plan.compress()), out);
+                writeSegment(plan.stagingDir().resolve("image.spec"), Compression.parse(plan.compress()), out);
             }
             Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Result(plan, Files.size(output), aot);
@@ -76,27 +76,23 @@ public final class ImageBuilder {
     }
 
     /**
-     * Adds /app.aot to the image, or, when training fails (no chroot possible, an unusual JDK),
-     * drops -XX:AOTCache from /jvm.args: the image then starts slower but still boots.
+     * The plan with /app.aot added; or, when training fails (no chroot possible, an unusual JDK),
+     * the plan with -XX:AOTCache dropped from /jvm.args: the image then starts slower but boots.
      */
-    private boolean trainAotCache(ImageLayout.Plan plan, Path trainRoot, Path specFile) throws IOException {
-        Path jvmArgs = plan.stagingDir().resolve("root/jvm.args");
+    private ImageLayout.Plan withAotCache(ImageLayout.Plan plan, Path trainRoot) throws IOException {
         try {
             plan.materialize(trainRoot);
-            Path cache = AotTrainer.train(trainRoot, JavaRuntime.jvmArgs());
-            Path staged = plan.stagingDir().resolve("root" + AotTrainer.CACHE);
-            Files.copy(cache, staged, StandardCopyOption.REPLACE_EXISTING);
-            Files.setLastModifiedTime(staged, FileTime.fromMillis(epoch * 1000));
-            Files.writeString(specFile, "file " + AotTrainer.CACHE + " " + staged + " 0644 0 0\n",
-                    StandardOpenOption.APPEND);
-            return true;
+            Path cache = AotTrainer.train(trainRoot);
+            Files.setLastModifiedTime(cache, FileTime.fromMillis(epoch * 1000));
+            return plan.withAotCache(cache);
         } catch (IOException e) {
             progress.accept("aot: " + e.getMessage().lines().findFirst().orElse("failed")
                     + "; building without an AOT cache (slower start)");
+            Path jvmArgs = plan.stagingDir().resolve("root/jvm.args");
             List<String> args = JavaRuntime.jvmArgs().stream().filter(a -> !a.startsWith("-XX:AOTCache=")).toList();
             Files.writeString(jvmArgs, String.join("\n", args) + "\n");
             Files.setLastModifiedTime(jvmArgs, FileTime.fromMillis(epoch * 1000));
-            return false;
+            return plan;
         }
     }
 
