@@ -2,7 +2,9 @@ package liftoff.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +13,7 @@ import java.util.concurrent.Callable;
 
 import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
-import liftoff.init.probe.Filesystem;
 import liftoff.init.probe.Partition;
-import liftoff.init.probe.PartitionTable;
 import liftoff.init.probe.Probe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -53,31 +53,29 @@ public final class BlkidCommand implements Callable<Integer> {
                     found = true;
                 }
             } catch (IOException e) {
-                spec.commandLine().getErr().println("liftoff blkid: " + path + ": " + e.getMessage());
+                spec.commandLine().getErr().println("liftoff blkid: " + path + ": " + reason(e));
             }
         }
         out.flush();
         return found ? 0 : 2;  // blkid's code for "nothing identified"
     }
 
+    /** The OS's words for a failure ("Operation not permitted"), not the Java exception's. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.toString();
+    }
+
     /** One blkid line for {@code path}, or null when nothing on it is recognised. */
-    static String describe(Path path, BlockDevices system) throws IOException {
+    private static String describe(Path path, BlockDevices system) throws IOException {
         StringBuilder line = new StringBuilder();
-        Filesystem fs = Probe.filesystem(path);
-        if (fs != null) {
-            for (Map.Entry<String, String> tag : fs.tags().entrySet()) {
-                append(line, tag.getKey(), tag.getValue());
-            }
-        }
-        PartitionTable table = Probe.partitionTable(path);
-        if (table != null) {
-            append(line, "PTUUID", table.uuid());
-            append(line, "PTTYPE", table.type());
-        }
-        Partition entry = partitionEntry(path, system);
-        if (entry != null) {
-            append(line, "PARTLABEL", entry.label());
-            append(line, "PARTUUID", entry.uuid());
+        for (Map.Entry<String, String> tag : Probe.tags(path, partitionEntry(path, system)).entrySet()) {
+            append(line, tag.getKey(), tag.getValue());
         }
         return line.isEmpty() ? null : path + ":" + line;
     }
@@ -87,8 +85,8 @@ public final class BlkidCommand implements Callable<Integer> {
         if (!Files.isRegularFile(path) && Files.exists(path)) {
             long rdev = (Long) Files.getAttribute(path, "unix:rdev");
             // glibc's major()/minor() split of a 64-bit dev_t.
-            int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
-            int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
+            int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & 0xfffff000L));
+            int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & 0xffffff00L));
             BlockDevice device = system.byNumber(major, minor);
             if (device != null) {
                 return system.partitionEntry(device);
@@ -99,9 +97,6 @@ public final class BlkidCommand implements Callable<Integer> {
 
     /** blkid's quoting: the value in double quotes, with '"' and '\' escaped by a backslash. */
     private static void append(StringBuilder line, String name, String value) {
-        if (value == null) {
-            return;
-        }
         line.append(' ').append(name).append("=\"");
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

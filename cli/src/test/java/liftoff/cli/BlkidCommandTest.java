@@ -44,9 +44,9 @@ class BlkidCommandTest {
         assertEquals(theirs, ours.out.strip());
 
         Map<String, String> lowLevel = export(HostTools.run(dir, "blkid", "-p", "-o", "export", image.toString()));
-        Map<String, String> printed = tags(ours.out);
+        Map<String, String> probed = Probe.tags(image, null);
         for (String key : List.of("TYPE", "UUID", "UUID_SUB", "LABEL", "BLOCK_SIZE", "PTUUID", "PTTYPE")) {
-            assertEquals(lowLevel.get(key), printed.get(key), key + " of " + kind);
+            assertEquals(lowLevel.get(key), probed.get(key), key + " of " + kind);
         }
     }
 
@@ -178,16 +178,6 @@ class BlkidCommandTest {
         StringWriter err = new StringWriter();
         int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Result(code, out.toString(), err.toString());
-    }
-
-    /** NAME="value" pairs of a blkid line, unescaped. */
-    private static Map<String, String> tags(String line) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("([A-Z_]+)=\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(line);
-        while (m.find()) {
-            tags.put(m.group(1), m.group(2).replaceAll("\\\\(.)", "$1"));
-        }
-        return tags;
     }
 
     /** blkid -o export output: NAME=value lines with shell escapes (a backslash before specials). */
