@@ -60,8 +60,9 @@ final class Ext implements FilesystemFormat {
     }
 
     /**
-     * With metadata_csum the superblock carries a crc32c of its first 1020 bytes; blkid rejects a
-     * mismatch. The kernel stores the raw CRC (no final inversion), the complement of CRC32C.
+     * With metadata_csum the superblock carries a crc32c of its first 1020 bytes, stored raw (no
+     * final inversion: the complement of a standard CRC32C). blkid 2.38 does not check it, but the
+     * kernel refuses to mount on a mismatch, so such a device must not be taken for the root.
      */
     private static boolean checksumMatches(ByteBuffer sb, int roCompat) {
         if ((roCompat & RO_COMPAT_METADATA_CSUM) == 0) {

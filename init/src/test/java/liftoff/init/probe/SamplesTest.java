@@ -59,7 +59,10 @@ class SamplesTest {
         assertNull(identify(sample, image), sample + " with byte " + magic + " flipped");
     }
 
-    /** Where blkid verifies a checksum, one changed label byte makes the superblock unknown. */
+    /**
+     * Where a checksum covers the superblock (blkid checks xfs, btrfs and GPT; the kernel also ext4
+     * and erofs), one changed byte makes it unknown.
+     */
     @ParameterizedTest
     @CsvSource({"ext4, 1144", "xfs, 108", "btrfs, 65835", "erofs, 1072", "gpt, 1080", "gpt, 600"})
     void checksumMismatchIsUnknown(String sample, int offset) throws IOException {
