@@ -53,7 +53,9 @@ public final class BlkidCommand implements Callable<Integer> {
                     found = true;
                 }
             } catch (IOException e) {
-                spec.commandLine().getErr().println("liftoff blkid: " + path + ": " + reason(e));
+                if (!paths.isEmpty()) {  // like blkid, listing all devices passes unreadable ones over
+                    spec.commandLine().getErr().println("liftoff blkid: " + path + ": " + reason(e));
+                }
             }
         }
         out.flush();
