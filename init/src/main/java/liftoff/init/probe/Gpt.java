@@ -60,6 +60,9 @@ final class Gpt {
             return null;
         }
         header = device.read(lba * sectorSize, headerSize);
+        if (header == null) {
+            return null;
+        }
         int storedCrc = header.getInt(16);
         header.putInt(16, 0);
         // MyLBA must name the sector the header was read from: a copy found elsewhere is stale.
@@ -69,7 +72,7 @@ final class Gpt {
         long arrayLba = header.getLong(72);
         long count = header.getInt(80) & 0xffffffffL;
         long entrySize = header.getInt(84) & 0xffffffffL;
-        if (entrySize < 128 || count * entrySize > MAX_ARRAY_BYTES) {
+        if (entrySize < 128 || entrySize > MAX_ARRAY_BYTES || count > MAX_ARRAY_BYTES / entrySize) {
             return null;
         }
         ByteBuffer array = device.read(arrayLba * sectorSize, (int) (count * entrySize));
