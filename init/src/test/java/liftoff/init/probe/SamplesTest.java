@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +106,31 @@ class SamplesTest {
                 file.write(original);
             }
         }
+    }
+
+    /**
+     * A header whose CRC is right but whose fields are absurd (a corrupting tool, a crafted disk):
+     * 2^32-1 entries, or an entry array far past the end of the disk. Unknown, not an exception.
+     * (The first row rewrites the entry count unchanged: the re-signed header itself is fine.)
+     */
+    @ParameterizedTest
+    @CsvSource({"80, 128, true", "80, -1, false", "84, -1, false", "72, 2147483647, false"})
+    void gptHeaderWithAbsurdFieldsIsUnknown(int field, int value, boolean valid) throws IOException {
+        Path image = Samples.unpack("gpt", dir);
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            byte[] header = new byte[92];
+            file.seek(512);
+            file.readFully(header);
+            ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(field, value);
+            b.putInt(16, 0);
+            CRC32 crc = new CRC32();
+            crc.update(header);
+            b.putInt(16, (int) crc.getValue());
+            file.seek(512);
+            file.write(header);
+        }
+        assertEquals(valid, Probe.partitionTable(image) != null);
     }
 
     @Test
