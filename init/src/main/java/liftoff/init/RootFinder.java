@@ -28,6 +28,8 @@ public final class RootFinder {
     /**
      * The node for {@code spec}, or null when no present device matches yet. When several match
      * (cloned disks), the first by sysfs name wins. Devices that cannot be read are passed over.
+     *
+     * @throws IOException only when sysfs itself cannot be listed
      */
     public Path find(RootSpec spec) throws IOException {
         return switch (spec.kind()) {
