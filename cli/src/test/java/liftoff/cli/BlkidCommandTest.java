@@ -35,7 +35,7 @@ class BlkidCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "xfs", "btrfs", "fat12", "fat16", "fat32",
-                            "squashfs", "erofs", "swap", "luks1", "luks2", "gpt", "gpt-primary-damaged", "dos"})
+                            "squashfs", "erofs", "swap", "luks1", "luks2", "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
         Path image = make(kind);
         String theirs = HostTools.run(dir, "blkid", "-c", "/dev/null", image.toString()).strip();
@@ -144,6 +144,12 @@ class BlkidCommandTest {
                 try (RandomAccessFile disk = new RandomAccessFile(image.toFile(), "rw")) {
                     disk.seek(2048 * 512L + 4 * 1024 * 1024);
                     disk.write(Files.readAllBytes(ext4));  // sgdisk leaves the partition's contents to us
+                }
+            }
+            case "luks2-primary-wiped" -> {
+                Files.move(make("luks2"), image);
+                try (RandomAccessFile disk = new RandomAccessFile(image.toFile(), "rw")) {
+                    disk.write(new byte[512]);  // blkid then finds the secondary header
                 }
             }
             case "gpt-primary-damaged" -> {
