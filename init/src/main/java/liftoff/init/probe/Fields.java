@@ -80,6 +80,11 @@ final class Fields {
         return s.toString();
     }
 
+    /** A 32-bit value as eight lower-case hex digits, zero-padded. */
+    static String hex32(int value) {
+        return Long.toHexString(0x1_0000_0000L | (value & 0xffffffffL)).substring(1);
+    }
+
     static void appendHex(StringBuilder s, byte value) {
         s.append(HEX[(value >> 4) & 0xf]).append(HEX[value & 0xf]);
     }

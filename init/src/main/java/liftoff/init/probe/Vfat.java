@@ -180,7 +180,7 @@ final class Vfat implements FilesystemFormat {
         if (value == 0) {
             return null;
         }
-        String hex = Long.toHexString(0x1_0000_0000L | (value & 0xffffffffL)).toUpperCase(Locale.ROOT);
-        return hex.substring(1, 5) + "-" + hex.substring(5);
+        String hex = Fields.hex32(value).toUpperCase(Locale.ROOT);
+        return hex.substring(0, 4) + "-" + hex.substring(4);
     }
 }
