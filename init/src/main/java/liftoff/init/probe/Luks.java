@@ -23,14 +23,28 @@ final class Luks implements FilesystemFormat {
     private static final int UUID = 168;
     private static final int HEADER_OFFSET = 256;
 
+    /** Recognises the primary header at offset 0. */
+    static final Luks PRIMARY = new Luks(false);
+    /**
+     * Looks for a secondary LUKS2 header only: a last resort, since a stale one can outlive a
+     * mkfs of another filesystem (they wipe the first KiBs, not 16 KiB and beyond).
+     */
+    static final Luks SECONDARY = new Luks(true);
+
+    private final boolean secondary;
+
+    private Luks(boolean secondary) {
+        this.secondary = secondary;
+    }
+
     @Override
     public Filesystem probe(DeviceReader device) throws IOException {
-        ByteBuffer header = device.read(0, 512);
-        if (header != null && Fields.hasMagic(header, 0, MAGIC)) {
-            return identity(header);
+        if (!secondary) {
+            ByteBuffer header = device.read(0, 512);
+            return header != null && Fields.hasMagic(header, 0, MAGIC) ? identity(header) : null;
         }
         for (long offset : SECONDARY_OFFSETS) {
-            header = device.read(offset, 512);
+            ByteBuffer header = device.read(offset, 512);
             if (header == null) {
                 return null;
             }

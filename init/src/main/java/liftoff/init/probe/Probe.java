@@ -14,10 +14,12 @@ public final class Probe {
 
     /**
      * Tried in turn; the formats with strong magics come first and vfat, which has almost none,
-     * comes late so that it cannot shadow another format.
+     * comes late so that it cannot shadow another format. A LUKS2 secondary header counts only
+     * when nothing else is there.
      */
     private static final FilesystemFormat[] FORMATS = {
-        new Luks(), new Xfs(), new Ext(), new Btrfs(), new Squashfs(), new Erofs(), new Swap(), new Vfat(),
+        Luks.PRIMARY, new Xfs(), new Ext(), new Btrfs(), new Squashfs(), new Erofs(), new Swap(), new Vfat(),
+        Luks.SECONDARY,
     };
 
     private Probe() {

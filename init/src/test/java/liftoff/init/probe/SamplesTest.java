@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -131,6 +133,32 @@ class SamplesTest {
             file.write(header);
         }
         assertEquals(valid, Probe.partitionTable(image) != null);
+    }
+
+    /**
+     * The LUKS2 sample's header turned into the secondary copy cryptsetup writes at 16 KiB ("SKUL"
+     * magic, its own offset in hdr_offset): found when alone, ignored under another filesystem.
+     */
+    @Test
+    void secondaryLuksHeaderIsALastResort() throws IOException {
+        Path luks = Samples.unpack("luks2", dir);
+        byte[] secondary = Files.readAllBytes(luks);
+        ByteBuffer b = ByteBuffer.wrap(secondary);
+        b.put(0, "SKUL".getBytes(StandardCharsets.US_ASCII));
+        b.putLong(256, 0x4000);  // big-endian, as LUKS2 stores it
+        try (RandomAccessFile file = new RandomAccessFile(luks.toFile(), "rw")) {
+            file.write(new byte[4096]);  // wipe the primary
+            file.seek(0x4000);
+            file.write(secondary);
+        }
+        assertEquals("9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b62", Probe.filesystem(luks).uuid());
+        assertEquals("cryptroot", Probe.filesystem(luks).label());
+
+        byte[] ext4 = Files.readAllBytes(Samples.unpack("ext4", dir));
+        try (RandomAccessFile file = new RandomAccessFile(luks.toFile(), "rw")) {
+            file.write(ext4);
+        }
+        assertEquals("ext4", Probe.filesystem(luks).type());
     }
 
     @Test
