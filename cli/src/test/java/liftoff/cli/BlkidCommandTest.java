@@ -34,7 +34,7 @@ class BlkidCommandTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "xfs", "btrfs", "fat12", "fat16", "fat32",
+    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
                             "squashfs", "erofs", "swap", "luks1", "luks2", "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
         Path image = make(kind);
@@ -111,6 +111,8 @@ class BlkidCommandTest {
                     "-U", uuid, file, "8M");
             case "ext4-quoted-label" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "a\"b\\c",
                     "-U", uuid, file, "8M");
+            case "jbd" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-O", "journal_dev", "-L", "journal", "-U", uuid,
+                    file, "8M");
             case "xfs" -> {
                 sparse(image, 300);
                 HostTools.run(dir, "mkfs.xfs", "-q", "-L", "xroot", "-m", "uuid=" + uuid, file);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path on this machine's real /sys and /dev: an ext4 image attached to a loop device is
- * found by root=UUID= and root=LABEL=, and liftoff blkid prints for the block device what blkid
+ * found by root=UUID= and root=LABEL=, and liftoff blkid prints for block devices what blkid
  * prints. Needs root (losetup).
  */
 @Tag("root")
@@ -38,12 +38,35 @@ class LoopDeviceTest {
             assertEquals(loop, finder.find(RootSpec.parse("UUID=" + uuid)));
             assertEquals(loop, finder.find(RootSpec.parse("LABEL=" + label)));
 
-            String theirs = HostTools.run(dir, "blkid", "-c", "/dev/null", loop.toString()).strip();
-            StringWriter out = new StringWriter();
-            Main.commandLine().setOut(new PrintWriter(out)).execute("blkid", loop.toString());
-            assertEquals(theirs, out.toString().strip());
+            assertEquals(blkid(loop), liftoffBlkid(loop));
         } finally {
             HostTools.run(dir, "losetup", "--detach", loop.toString());
         }
+    }
+
+    /** mke2fs takes an external journal only on a block device: ext4 then names it EXT_JOURNAL. */
+    @Test
+    void ext4WithAnExternalJournal() throws IOException {
+        Path journal = dir.resolve("journal.img");
+        HostTools.run(dir, "mke2fs", "-q", "-F", "-O", "journal_dev", "-b", "4096", journal.toString(), "8M");
+        Path loop = Path.of(HostTools.run(dir, "losetup", "--find", "--show", journal.toString()).strip());
+        try {
+            Path fs = dir.resolve("fs.img");
+            HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-J", "device=" + loop, fs.toString(), "16M");
+            assertEquals(blkid(fs), liftoffBlkid(fs));
+            assertEquals(true, liftoffBlkid(fs).contains(" EXT_JOURNAL=\""), liftoffBlkid(fs));
+        } finally {
+            HostTools.run(dir, "losetup", "--detach", loop.toString());
+        }
+    }
+
+    private String blkid(Path device) {
+        return HostTools.run(dir, "blkid", "-c", "/dev/null", device.toString()).strip();
+    }
+
+    private static String liftoffBlkid(Path device) {
+        StringWriter out = new StringWriter();
+        Main.commandLine().setOut(new PrintWriter(out)).execute("blkid", device.toString());
+        return out.toString().strip();
     }
 }
