@@ -22,12 +22,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code liftoff blkid}: util-linux blkid's default output, from the init's own probers. */
 @Command(name = "blkid",
-        description = {"Print the TYPE, UUID, LABEL, PARTUUID... of block devices or image files,",
-                "in util-linux blkid's format. Without arguments: every block device in /sys."},
+        description = {"Identify block devices and images (TYPE, UUID, LABEL, PARTUUID...) like blkid.",
+                "Prints util-linux blkid's default format; exit code 2 when nothing is identified."},
         mixinStandardHelpOptions = true)
 public final class BlkidCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "DEVICE|FILE", arity = "0..*")
+    @Parameters(paramLabel = "DEVICE|FILE", arity = "0..*",
+            description = "Devices or image files to probe; default: every device in /sys/class/block.")
     List<Path> paths = new ArrayList<>();
 
     @Spec
