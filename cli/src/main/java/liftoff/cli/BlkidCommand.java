@@ -2,6 +2,7 @@ package liftoff.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -98,15 +99,26 @@ public final class BlkidCommand implements Callable<Integer> {
         return null;
     }
 
-    /** blkid's quoting: the value in double quotes, with '"' and '\' escaped by a backslash. */
+    /**
+     * blkid's safe_print: the value in double quotes, its UTF-8 bytes made printable ASCII the
+     * way cat -v does (M- for bytes >= 128, ^X for control characters), '"' and '\' escaped.
+     */
     private static void append(StringBuilder line, String name, String value) {
         line.append(' ').append(name).append("=\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 128) {
+                line.append("M-");
+                c -= 128;
+            }
+            if (c < 32 || c == 0x7f) {
+                line.append('^');
+                c ^= 0x40;
+            }
             if (c == '"' || c == '\\') {
                 line.append('\\');
             }
-            line.append(c);
+            line.append((char) c);
         }
         line.append('"');
     }

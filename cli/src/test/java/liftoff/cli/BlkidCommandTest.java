@@ -34,7 +34,7 @@ class BlkidCommandTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
+    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
                             "squashfs", "erofs", "swap", "luks1", "luks2", "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
         Path image = make(kind);
@@ -43,7 +43,7 @@ class BlkidCommandTest {
         assertEquals(0, ours.exitCode, ours.err);
         assertEquals(theirs, ours.out.strip());
 
-        Map<String, String> lowLevel = export(HostTools.run(dir, "blkid", "-p", "-o", "export", image.toString()));
+        Map<String, String> lowLevel = export(HostTools.run(dir, "blkid", "-p", "-d", "-o", "export", image.toString()));
         Map<String, String> probed = Probe.tags(image, null);
         for (String key : List.of("TYPE", "UUID", "UUID_SUB", "LABEL", "BLOCK_SIZE", "PTUUID", "PTTYPE")) {
             assertEquals(lowLevel.get(key), probed.get(key), key + " of " + kind);
@@ -110,6 +110,8 @@ class BlkidCommandTest {
             case "ext2", "ext3", "ext4" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", kind, "-L", kind + " label",
                     "-U", uuid, file, "8M");
             case "ext4-quoted-label" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "a\"b\\c",
+                    "-U", uuid, file, "8M");
+            case "ext4-utf8-label" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "rööt\tfs",
                     "-U", uuid, file, "8M");
             case "jbd" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-O", "journal_dev", "-L", "journal", "-U", uuid,
                     file, "8M");
@@ -195,13 +197,13 @@ class BlkidCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    /** blkid -o export output: NAME=value lines with shell escapes (a backslash before specials). */
+    /** blkid -d -o export output: NAME=value lines, values raw (-d: neither M- encoding nor escapes). */
     private static Map<String, String> export(String text) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
-                tags.put(line.substring(0, eq), line.substring(eq + 1).replaceAll("\\\\(.)", "$1"));
+                tags.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
         return tags;
