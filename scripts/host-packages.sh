@@ -27,9 +27,10 @@ declare -A PROVIDES=(
     [mksquashfs]=squashfs-tools
     [mkfs.erofs]=erofs-utils
     [cryptsetup]=cryptsetup-bin
+    [losetup]=mount
 )
 need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz
-               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mksquashfs mkfs.erofs cryptsetup)
+               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mksquashfs mkfs.erofs cryptsetup losetup)
 [ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
 
 missing=()
