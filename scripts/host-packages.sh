@@ -17,8 +17,20 @@ declare -A PROVIDES=(
     [zstd]=zstd
     [lz4]=lz4
     [xz]=xz-utils
+    # The probe tests compare liftoff blkid with util-linux blkid on images these tools make.
+    [blkid]=util-linux
+    [mkswap]=util-linux
+    [sfdisk]=fdisk
+    [mkfs.xfs]=xfsprogs
+    [mkfs.btrfs]=btrfs-progs
+    [mkfs.vfat]=dosfstools
+    [mksquashfs]=squashfs-tools
+    [mkfs.erofs]=erofs-utils
+    [cryptsetup]=cryptsetup-bin
+    [losetup]=mount
 )
-need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz)
+need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz
+               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mksquashfs mkfs.erofs cryptsetup losetup)
 [ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
 
 missing=()

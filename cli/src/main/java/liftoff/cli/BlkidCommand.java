@@ -2,7 +2,10 @@ package liftoff.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +14,7 @@ import java.util.concurrent.Callable;
 
 import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
-import liftoff.init.probe.Filesystem;
 import liftoff.init.probe.Partition;
-import liftoff.init.probe.PartitionTable;
 import liftoff.init.probe.Probe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,12 +23,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code liftoff blkid}: util-linux blkid's default output, from the init's own probers. */
 @Command(name = "blkid",
-        description = {"Print the TYPE, UUID, LABEL, PARTUUID... of block devices or image files,",
-                "in util-linux blkid's format. Without arguments: every block device in /sys."},
+        description = {"Identify block devices and images (TYPE, UUID, LABEL, PARTUUID...) like blkid.",
+                "Prints util-linux blkid's default format; exit code 2 when nothing is identified."},
         mixinStandardHelpOptions = true)
 public final class BlkidCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "DEVICE|FILE", arity = "0..*")
+    @Parameters(paramLabel = "DEVICE|FILE", arity = "0..*",
+            description = "Devices or image files to probe; default: every device in /sys/class/block.")
     List<Path> paths = new ArrayList<>();
 
     @Spec
@@ -53,31 +55,31 @@ public final class BlkidCommand implements Callable<Integer> {
                     found = true;
                 }
             } catch (IOException e) {
-                spec.commandLine().getErr().println("liftoff blkid: " + path + ": " + e.getMessage());
+                if (!paths.isEmpty()) {  // like blkid, listing all devices passes unreadable ones over
+                    spec.commandLine().getErr().println("liftoff blkid: " + path + ": " + reason(e));
+                }
             }
         }
         out.flush();
         return found ? 0 : 2;  // blkid's code for "nothing identified"
     }
 
+    /** The OS's words for a failure ("Operation not permitted"), not the Java exception's. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.toString();
+    }
+
     /** One blkid line for {@code path}, or null when nothing on it is recognised. */
-    static String describe(Path path, BlockDevices system) throws IOException {
+    private static String describe(Path path, BlockDevices system) throws IOException {
         StringBuilder line = new StringBuilder();
-        Filesystem fs = Probe.filesystem(path);
-        if (fs != null) {
-            for (Map.Entry<String, String> tag : fs.tags().entrySet()) {
-                append(line, tag.getKey(), tag.getValue());
-            }
-        }
-        PartitionTable table = Probe.partitionTable(path);
-        if (table != null) {
-            append(line, "PTUUID", table.uuid());
-            append(line, "PTTYPE", table.type());
-        }
-        Partition entry = partitionEntry(path, system);
-        if (entry != null) {
-            append(line, "PARTLABEL", entry.label());
-            append(line, "PARTUUID", entry.uuid());
+        for (Map.Entry<String, String> tag : Probe.tags(path, partitionEntry(path, system)).entrySet()) {
+            append(line, tag.getKey(), tag.getValue());
         }
         return line.isEmpty() ? null : path + ":" + line;
     }
@@ -87,8 +89,8 @@ public final class BlkidCommand implements Callable<Integer> {
         if (!Files.isRegularFile(path) && Files.exists(path)) {
             long rdev = (Long) Files.getAttribute(path, "unix:rdev");
             // glibc's major()/minor() split of a 64-bit dev_t.
-            int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
-            int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
+            int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & 0xfffff000L));
+            int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & 0xffffff00L));
             BlockDevice device = system.byNumber(major, minor);
             if (device != null) {
                 return system.partitionEntry(device);
@@ -97,18 +99,26 @@ public final class BlkidCommand implements Callable<Integer> {
         return null;
     }
 
-    /** blkid's quoting: the value in double quotes, with '"' and '\' escaped by a backslash. */
+    /**
+     * blkid's safe_print: the value in double quotes, its UTF-8 bytes made printable ASCII the
+     * way cat -v does (M- for bytes >= 128, ^X for control characters), '"' and '\' escaped.
+     */
     private static void append(StringBuilder line, String name, String value) {
-        if (value == null) {
-            return;
-        }
         line.append(' ').append(name).append("=\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 128) {
+                line.append("M-");
+                c -= 128;
+            }
+            if (c < 32 || c == 0x7f) {
+                line.append('^');
+                c ^= 0x40;
+            }
             if (c == '"' || c == '\\') {
                 line.append('\\');
             }
-            line.append(c);
+            line.append((char) c);
         }
         line.append('"');
     }

@@ -81,7 +81,7 @@ public final class Cmdline {
             return parse(Files.readString(file));
         } catch (IOException e) {
             Cmdline cmdline = parse("");
-            cmdline.problems.add("cannot read " + file + ": " + e.getMessage() + "; using defaults");
+            cmdline.problems.add("cannot read " + file + " (" + e.getClass().getSimpleName() + "); using defaults");
             return cmdline;
         }
     }

@@ -28,33 +28,33 @@ public final class RootFinder {
     /**
      * The node for {@code spec}, or null when no present device matches yet. When several match
      * (cloned disks), the first by sysfs name wins. Devices that cannot be read are passed over.
+     *
+     * @throws IOException only when sysfs itself cannot be listed
      */
     public Path find(RootSpec spec) throws IOException {
-        List<BlockDevice> present = devices.list();
         return switch (spec.kind()) {
-            case PATH -> byPath(present, spec.value());
+            case PATH -> byPath(spec.value());
             case DEVNUM -> node(devices.byNumber(spec.major(), spec.minor()));
-            case UUID, LABEL -> byFilesystem(present, spec);
-            case PARTUUID, PARTLABEL -> byPartition(present, spec);
+            case UUID, LABEL -> byFilesystem(devices.list(), spec);
+            case PARTUUID, PARTLABEL -> byPartition(devices.list(), spec);
         };
     }
 
     /**
-     * /dev/NAME: the device whose devtmpfs node that is, or failing that any node existing at
-     * that path (a symlink someone made, /dev/mapper/…). Other paths are taken as they are.
+     * /dev/NAME: whatever node exists at that path, be it the one devtmpfs made for a device or a
+     * link someone made (/dev/mapper/…). Other paths are taken as they are.
      */
-    private Path byPath(List<BlockDevice> present, String path) {
+    private Path byPath(String path) {
         Path node = path.startsWith("/dev/") ? devices.dev().resolve(path.substring("/dev/".length())) : Path.of(path);
-        for (BlockDevice device : present) {
-            if (device.node().equals(node)) {
-                return node;
-            }
-        }
         return Files.exists(node) ? node : null;
     }
 
+    /**
+     * The device's node once devtmpfs has made it: sysfs can list a device a moment before its
+     * node appears, and a node that is not there yet cannot be mounted.
+     */
     private static Path node(BlockDevice device) {
-        return device == null ? null : device.node();
+        return device != null && Files.exists(device.node()) ? device.node() : null;
     }
 
     private static Path byFilesystem(List<BlockDevice> present, RootSpec spec) {
@@ -67,7 +67,7 @@ public final class RootFinder {
                     ? spec.value().equalsIgnoreCase(fs.uuid())
                     : spec.value().equals(fs.label());
             if (match) {
-                return device.node();
+                return node(device);
             }
         }
         return null;
@@ -101,7 +101,7 @@ public final class RootFinder {
     private static Path partitionNode(List<BlockDevice> present, BlockDevice disk, int number) {
         for (BlockDevice device : present) {
             if (disk.name().equals(device.disk()) && device.partition() == number) {
-                return device.node();
+                return node(device);
             }
         }
         return null;  // the table is read but the kernel has not announced the partition yet

@@ -186,6 +186,7 @@ class CmdlineTest {
         Cmdline missing = Cmdline.read(dir.resolve("absent"));
         assertNull(missing.root());
         assertEquals(1, missing.problems().size());
-        assertTrue(missing.problems().getFirst().startsWith("cannot read " + dir.resolve("absent")));
+        assertEquals("cannot read " + dir.resolve("absent") + " (NoSuchFileException); using defaults",
+                missing.problems().getFirst());
     }
 }

@@ -82,7 +82,10 @@ class RootFinderTest {
     void aDeviceThatAppearsLaterIsFoundOnTheNextCall() throws IOException {
         RootSpec spec = RootSpec.parse("PARTUUID=1234abcd-06");
         assertNull(finder.find(spec));
+        Path node = fake.dev.resolve("nvme0n1p6");
         fake.partition("nvme0n1", "nvme0n1p6", 259, 4, 6, null);
-        assertEquals(fake.dev.resolve("nvme0n1p6"), finder.find(spec));
+        assertNull(finder.find(spec), "sysfs lists it, but devtmpfs has not made the node yet");
+        Files.createFile(node);
+        assertEquals(node, finder.find(spec));
     }
 }

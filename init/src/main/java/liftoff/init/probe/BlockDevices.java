@@ -52,13 +52,12 @@ public final class BlockDevices {
         if (!partition.isPartition()) {
             return null;
         }
-        for (BlockDevice disk : list()) {
-            if (disk.name().equals(partition.disk())) {
-                PartitionTable table = Probe.partitionTable(disk.node());
-                return table == null ? null : table.partition(partition.partition());
-            }
+        BlockDevice disk = read(partition.disk());
+        if (disk == null) {
+            return null;
         }
-        return null;
+        PartitionTable table = Probe.partitionTable(disk.node());
+        return table == null ? null : table.partition(partition.partition());
     }
 
     /**

@@ -42,6 +42,11 @@ public final class DeviceReader implements Closeable {
         return buffer.flip();
     }
 
+    /** The size in bytes; for a block device too (the JDK asks the kernel, not stat). */
+    public long size() throws IOException {
+        return channel.size();
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();

@@ -33,7 +33,8 @@ final class Erofs implements FilesystemFormat {
 
     /**
      * The checksum covers the rest of the superblock's block from 1 KiB on, with the checksum
-     * field zeroed; like ext4 it is the raw crc32c (seed ~0, no final inversion).
+     * field zeroed; like ext4 it is the raw crc32c (seed ~0, no final inversion). blkid 2.38 does
+     * not check it; the kernel refuses to mount on a mismatch, and so we do not report one.
      */
     private static boolean checksumMatches(DeviceReader device, int blockBits) throws IOException {
         int length = Math.max((1 << blockBits) - SUPERBLOCK, 128);

@@ -5,8 +5,9 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * ext2, ext3 and ext4. They share one superblock (1 KiB into the device); blkid names the type by
- * the feature flags: a journal makes ext3, any feature ext3 does not know makes ext4.
+ * ext2, ext3 and ext4, and jbd (an external journal). They share one superblock (1 KiB into the
+ * device); blkid names the type by the feature flags: a journal makes ext3, any feature ext3 does
+ * not know makes ext4.
  */
 final class Ext implements FilesystemFormat {
 
@@ -33,18 +34,29 @@ final class Ext implements FilesystemFormat {
         int incompat = sb.getInt(0x60);
         int roCompat = sb.getInt(0x64);
         int logBlockSize = sb.getInt(0x18);
-        if ((incompat & INCOMPAT_JOURNAL_DEV) != 0 || logBlockSize < 0 || logBlockSize > 6
-                || !checksumMatches(sb, roCompat)) {
-            return null;  // an external journal is "jbd", not a filesystem to mount
+        if (logBlockSize < 0 || logBlockSize > 6 || !checksumMatches(sb, roCompat)) {
+            return null;
+        }
+        String label = Fields.label(sb, 0x78, 16);
+        String uuid = Fields.uuid(sb, 0x68);
+        long blockSize = 1024L << logBlockSize;
+        if ((incompat & INCOMPAT_JOURNAL_DEV) != 0) {
+            // An external journal: blkid calls it jbd and repeats its UUID as LOGUUID, the name
+            // the filesystem using it refers to it by.
+            return new Filesystem.Builder().add("LABEL", label).add("UUID", uuid).blockSize(blockSize)
+                    .add("LOGUUID", uuid).type("jbd");
         }
         String type = type(compat, incompat, roCompat);
         // blkid adds SEC_TYPE=ext2 for a journalled fs an ext2 driver could still mount.
         String secType = !type.equals("ext2") && (incompat & ~EXT2_INCOMPAT) == 0 ? "ext2" : null;
+        // With an external journal, s_journal_uuid names it (zero for an internal journal).
+        String journal = (compat & COMPAT_HAS_JOURNAL) != 0 ? Fields.uuid(sb, 0xD0) : null;
         return new Filesystem.Builder()
-                .add("LABEL", Fields.label(sb, 0x78, 16))
-                .add("UUID", Fields.uuid(sb, 0x68))
+                .add("LABEL", label)
+                .add("UUID", uuid)
+                .add("EXT_JOURNAL", journal)
                 .add("SEC_TYPE", secType)
-                .blockSize(1024L << logBlockSize)
+                .blockSize(blockSize)
                 .type(type);
     }
 
@@ -60,8 +72,9 @@ final class Ext implements FilesystemFormat {
     }
 
     /**
-     * With metadata_csum the superblock carries a crc32c of its first 1020 bytes; blkid rejects a
-     * mismatch. The kernel stores the raw CRC (no final inversion), the complement of CRC32C.
+     * With metadata_csum the superblock carries a crc32c of its first 1020 bytes, stored raw (no
+     * final inversion: the complement of a standard CRC32C). blkid 2.38 does not check it, but the
+     * kernel refuses to mount on a mismatch, so such a device must not be taken for the root.
      */
     private static boolean checksumMatches(ByteBuffer sb, int roCompat) {
         if ((roCompat & RO_COMPAT_METADATA_CSUM) == 0) {

@@ -45,46 +45,43 @@ final class Fields {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
-    /** A 16-byte UUID stored in byte order (ext4, xfs, btrfs...), or null when it is all zeros. */
+    /** Byte positions of a UUID's text form, -1 for a dash: stored in byte order (ext4, xfs…). */
+    private static final int[] UUID_BYTES = {0, 1, 2, 3, -1, 4, 5, -1, 6, 7, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15};
+    /** The same for a GUID as GPT stores it: the first three groups little-endian. */
+    private static final int[] GUID_BYTES = {3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15};
+
+    /** A 16-byte UUID stored in byte order, or null when it is all zeros (none set). */
     static String uuid(ByteBuffer b, int offset) {
-        if (isZero(b, offset, 16)) {
-            return null;
-        }
-        StringBuilder s = new StringBuilder(36);
-        for (int i = 0; i < 16; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                s.append('-');
-            }
-            appendHex(s, b.get(offset + i));
-        }
-        return s.toString();
+        return format(b, offset, UUID_BYTES);
     }
 
-    /**
-     * A GUID as GPT stores it: the first three groups little-endian, the rest in byte order.
-     * Null when it is all zeros (an unused entry).
-     */
+    /** A GPT GUID, or null when it is all zeros (an unused entry). */
     static String guid(ByteBuffer b, int offset) {
+        return format(b, offset, GUID_BYTES);
+    }
+
+    private static String format(ByteBuffer b, int offset, int[] positions) {
         if (isZero(b, offset, 16)) {
             return null;
         }
         StringBuilder s = new StringBuilder(36);
-        int[] order = {3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15};
-        for (int i : order) {
+        for (int i : positions) {
             if (i < 0) {
                 s.append('-');
             } else {
-                appendHex(s, b.get(offset + i));
+                byte value = b.get(offset + i);
+                s.append(HEX[(value >> 4) & 0xf]).append(HEX[value & 0xf]);
             }
         }
         return s.toString();
     }
 
-    static void appendHex(StringBuilder s, byte value) {
-        s.append(HEX[(value >> 4) & 0xf]).append(HEX[value & 0xf]);
+    /** A 32-bit value as eight lower-case hex digits, zero-padded. */
+    static String hex32(int value) {
+        return Long.toHexString(0x1_0000_0000L | (value & 0xffffffffL)).substring(1);
     }
 
-    static boolean isZero(ByteBuffer b, int offset, int length) {
+    private static boolean isZero(ByteBuffer b, int offset, int length) {
         for (int i = 0; i < length; i++) {
             if (b.get(offset + i) != 0) {
                 return false;

@@ -9,8 +9,9 @@ import java.util.zip.CRC32;
 
 /**
  * The GUID partition table. Like blkid it wants a protective MBR, a header whose CRC32 matches
- * and an entry array whose CRC32 matches; the header sits in LBA 1, whose size is the logical
- * sector size (512 for image files, sometimes 4096 for disks).
+ * and an entry array whose CRC32 matches. The header sits in LBA 1, whose size is the logical
+ * sector size (512 for image files, sometimes 4096 for disks); when it is damaged, the backup
+ * copy in the last LBA is used instead, as blkid and the kernel do.
  */
 final class Gpt {
 
@@ -28,7 +29,10 @@ final class Gpt {
             return null;
         }
         for (int sectorSize : SECTOR_SIZES) {
-            PartitionTable table = read(device, sectorSize);
+            PartitionTable table = read(device, 1, sectorSize);
+            if (table == null) {
+                table = read(device, device.size() / sectorSize - 1, sectorSize);
+            }
             if (table != null) {
                 return table;
             }
@@ -45,8 +49,9 @@ final class Gpt {
         return false;
     }
 
-    private static PartitionTable read(DeviceReader device, int sectorSize) throws IOException {
-        ByteBuffer header = device.read(sectorSize, 92);
+    /** The table described by the header in sector {@code lba}, or null when that header is bad. */
+    private static PartitionTable read(DeviceReader device, long lba, int sectorSize) throws IOException {
+        ByteBuffer header = device.read(lba * sectorSize, 92);
         if (header == null || !Fields.hasMagic(header, 0, "EFI PART")) {
             return null;
         }
@@ -54,16 +59,20 @@ final class Gpt {
         if (headerSize < 92 || headerSize > sectorSize) {
             return null;
         }
-        header = device.read(sectorSize, headerSize);
+        header = device.read(lba * sectorSize, headerSize);
+        if (header == null) {
+            return null;
+        }
         int storedCrc = header.getInt(16);
         header.putInt(16, 0);
-        if (crc32(header.array(), headerSize) != storedCrc) {
+        // MyLBA must name the sector the header was read from: a copy found elsewhere is stale.
+        if (crc32(header.array(), headerSize) != storedCrc || header.getLong(24) != lba) {
             return null;
         }
         long arrayLba = header.getLong(72);
         long count = header.getInt(80) & 0xffffffffL;
         long entrySize = header.getInt(84) & 0xffffffffL;
-        if (entrySize < 128 || count * entrySize > MAX_ARRAY_BYTES) {
+        if (entrySize < 128 || entrySize > MAX_ARRAY_BYTES || count > MAX_ARRAY_BYTES / entrySize) {
             return null;
         }
         ByteBuffer array = device.read(arrayLba * sectorSize, (int) (count * entrySize));

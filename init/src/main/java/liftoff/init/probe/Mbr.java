@@ -27,7 +27,7 @@ final class Mbr {
             return null;
         }
         // A zero signature means "none": blkid then reports neither PTUUID nor PARTUUIDs.
-        String signature = mbr.getInt(0x1B8) == 0 ? null : hex8(mbr.getInt(0x1B8));
+        String signature = mbr.getInt(0x1B8) == 0 ? null : Fields.hex32(mbr.getInt(0x1B8));
         List<Partition> partitions = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             int entry = ENTRIES + i * 16;
@@ -97,10 +97,6 @@ final class Mbr {
     private static Partition partition(String signature, int number, long start, long size, int type) {
         String uuid = signature == null ? null : signature + "-" + hex2(number);
         return new Partition(number, start, size, uuid, null, hex2(type));
-    }
-
-    private static String hex8(int value) {
-        return Long.toHexString(0x1_0000_0000L | (value & 0xffffffffL)).substring(1);
     }
 
     private static String hex2(int value) {

@@ -31,30 +31,23 @@ final class Vfat implements FilesystemFormat {
         int sectorSize = bs.getShort(0x0B) & 0xffff;
         int reserved = bs.getShort(0x0E) & 0xffff;
         long fatSectors = fatSectors(bs) * (bs.get(0x10) & 0xff);
-        boolean fat32 = bs.getShort(0x16) == 0;
-        String rootLabel;
-        int bootLabelAt;
-        int serialAt;
-        if (fat32) {
-            rootLabel = fat32RootLabel(device, bs, sectorSize, reserved, fatSectors);
-            bootLabelAt = 0x47;
-            serialAt = 0x43;
+        Filesystem.Builder tags = new Filesystem.Builder();
+        if (bs.getShort(0x16) != 0) {  // FAT12/16: a fixed root directory after the FATs
+            long rootStart = (reserved + fatSectors) * sectorSize;
+            tags.add("SEC_TYPE", "msdos")
+                    .add("LABEL_FATBOOT", volumeLabel(bs, 0x2B))
+                    .add("LABEL", findLabel(device, rootStart, bs.getShort(0x11) & 0xffff))
+                    .add("UUID", serial(bs, 0x27));
+        } else if (bs.getInt(0x24) != 0) {  // FAT32: the root directory is a cluster chain
             if (!fsinfoValid(device, bs, sectorSize)) {
                 return null;
             }
-        } else {
-            long rootStart = (reserved + fatSectors) * sectorSize;
-            rootLabel = findLabel(device, rootStart, bs.getShort(0x11) & 0xffff);
-            bootLabelAt = 0x2B;
-            serialAt = 0x27;
+            tags.add("LABEL_FATBOOT", volumeLabel(bs, 0x47))
+                    .add("LABEL", fat32RootLabel(device, bs, sectorSize, reserved, fatSectors))
+                    .add("UUID", serial(bs, 0x43));
         }
-        return new Filesystem.Builder()
-                .add("SEC_TYPE", fat32 ? null : "msdos")
-                .add("LABEL_FATBOOT", volumeLabel(bs, bootLabelAt))
-                .add("LABEL", rootLabel)
-                .add("UUID", serial(bs, serialAt))
-                .blockSize(sectorSize)
-                .type("vfat");
+        // With neither FAT size set, blkid still says vfat but reads no label or serial.
+        return tags.blockSize(sectorSize).type("vfat");
     }
 
     /**
@@ -65,17 +58,17 @@ final class Vfat implements FilesystemFormat {
         return hasSignature(bs) && validGeometry(bs);
     }
 
-    /** A FAT type string, or an x86 jump with the 0x55AA boot signature (old floppies). */
+    /**
+     * A FAT type string, or else the 0x55AA boot signature (old floppies have no type string);
+     * JFS and HPFS leave a FAT-like pseudo boot sector, which blkid rules out by name.
+     */
     private static boolean hasSignature(ByteBuffer bs) {
         if (Fields.hasMagic(bs, 0x52, "MSWIN") || Fields.hasMagic(bs, 0x52, "FAT32   ")
                 || Fields.hasMagic(bs, 0x36, "MSDOS") || Fields.hasMagic(bs, 0x36, "FAT16   ")
                 || Fields.hasMagic(bs, 0x36, "FAT12   ") || Fields.hasMagic(bs, 0x36, "FAT     ")) {
             return true;
         }
-        int jump = bs.get(0) & 0xff;
-        boolean bootSignature = (bs.get(0x1FE) & 0xff) == 0x55 && (bs.get(0x1FF) & 0xff) == 0xAA;
-        // JFS and HPFS leave a FAT-like pseudo boot sector; blkid rules them out by name.
-        return (jump == 0xEB || jump == 0xE9) && bootSignature
+        return Mbr.hasBootSignature(bs)
                 && !Fields.hasMagic(bs, 0x36, "JFS     ") && !Fields.hasMagic(bs, 0x36, "HPFS    ");
     }
 
@@ -187,7 +180,7 @@ final class Vfat implements FilesystemFormat {
         if (value == 0) {
             return null;
         }
-        String hex = Long.toHexString(0x1_0000_0000L | (value & 0xffffffffL)).toUpperCase(Locale.ROOT);
-        return hex.substring(1, 5) + "-" + hex.substring(5);
+        String hex = Fields.hex32(value).toUpperCase(Locale.ROOT);
+        return hex.substring(0, 4) + "-" + hex.substring(4);
     }
 }

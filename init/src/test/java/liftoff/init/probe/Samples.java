@@ -60,21 +60,9 @@ public final class Samples {
         return new ArrayList<>(tags.entrySet());
     }
 
-    /** What blkid would print for the image: its filesystem's tags, then PTUUID and PTTYPE. */
+    /** What the probers say blkid would print for the image, in order. */
     static List<Map.Entry<String, String>> actualTags(Path image) throws IOException {
-        Map<String, String> tags = new LinkedHashMap<>();
-        Filesystem fs = Probe.filesystem(image);
-        if (fs != null) {
-            tags.putAll(fs.tags());
-        }
-        PartitionTable table = Probe.partitionTable(image);
-        if (table != null) {
-            if (table.uuid() != null) {
-                tags.put("PTUUID", table.uuid());
-            }
-            tags.put("PTTYPE", table.type());
-        }
-        return new ArrayList<>(tags.entrySet());
+        return new ArrayList<>(Probe.tags(image, null).entrySet());
     }
 
     private static InputStream resource(String name) {

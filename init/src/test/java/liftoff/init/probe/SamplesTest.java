@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +64,10 @@ class SamplesTest {
         assertNull(identify(sample, image), sample + " with byte " + magic + " flipped");
     }
 
-    /** Where blkid verifies a checksum, one changed label byte makes the superblock unknown. */
+    /**
+     * Where a checksum covers the superblock (blkid checks xfs, btrfs and GPT; the kernel also ext4
+     * and erofs), one changed byte makes it unknown.
+     */
     @ParameterizedTest
     @CsvSource({"ext4, 1144", "xfs, 108", "btrfs, 65835", "erofs, 1072", "gpt, 1080", "gpt, 600"})
     void checksumMismatchIsUnknown(String sample, int offset) throws IOException {
@@ -100,6 +108,57 @@ class SamplesTest {
                 file.write(original);
             }
         }
+    }
+
+    /**
+     * A header whose CRC is right but whose fields are absurd (a corrupting tool, a crafted disk):
+     * 2^32-1 entries, or an entry array far past the end of the disk. Unknown, not an exception.
+     * (The first row rewrites the entry count unchanged: the re-signed header itself is fine.)
+     */
+    @ParameterizedTest
+    @CsvSource({"80, 128, true", "80, -1, false", "84, -1, false", "72, 2147483647, false"})
+    void gptHeaderWithAbsurdFieldsIsUnknown(int field, int value, boolean valid) throws IOException {
+        Path image = Samples.unpack("gpt", dir);
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            byte[] header = new byte[92];
+            file.seek(512);
+            file.readFully(header);
+            ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(field, value);
+            b.putInt(16, 0);
+            CRC32 crc = new CRC32();
+            crc.update(header);
+            b.putInt(16, (int) crc.getValue());
+            file.seek(512);
+            file.write(header);
+        }
+        assertEquals(valid, Probe.partitionTable(image) != null);
+    }
+
+    /**
+     * The LUKS2 sample's header turned into the secondary copy cryptsetup writes at 16 KiB ("SKUL"
+     * magic, its own offset in hdr_offset): found when alone, ignored under another filesystem.
+     */
+    @Test
+    void secondaryLuksHeaderIsALastResort() throws IOException {
+        Path luks = Samples.unpack("luks2", dir);
+        byte[] secondary = Files.readAllBytes(luks);
+        ByteBuffer b = ByteBuffer.wrap(secondary);
+        b.put(0, "SKUL".getBytes(StandardCharsets.US_ASCII));
+        b.putLong(256, 0x4000);  // big-endian, as LUKS2 stores it
+        try (RandomAccessFile file = new RandomAccessFile(luks.toFile(), "rw")) {
+            file.write(new byte[4096]);  // wipe the primary
+            file.seek(0x4000);
+            file.write(secondary);
+        }
+        assertEquals("9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b62", Probe.filesystem(luks).uuid());
+        assertEquals("cryptroot", Probe.filesystem(luks).label());
+
+        byte[] ext4 = Files.readAllBytes(Samples.unpack("ext4", dir));
+        try (RandomAccessFile file = new RandomAccessFile(luks.toFile(), "rw")) {
+            file.write(ext4);
+        }
+        assertEquals("ext4", Probe.filesystem(luks).type());
     }
 
     @Test

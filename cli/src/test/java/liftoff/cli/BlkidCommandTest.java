@@ -1,0 +1,211 @@
+package liftoff.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import liftoff.init.probe.Partition;
+import liftoff.init.probe.PartitionTable;
+import liftoff.init.probe.Probe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code liftoff blkid} against util-linux blkid on images the real mkfs tools make now, with fresh
+ * UUIDs each run: the whole output line must be identical, and the low-level probe's
+ * ({@code blkid -p -o export}) values must agree field by field.
+ */
+class BlkidCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
+                            "squashfs", "erofs", "swap", "luks1", "luks2", "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
+    void printsWhatBlkidPrints(String kind) throws IOException {
+        Path image = make(kind);
+        String theirs = HostTools.run(dir, "blkid", "-c", "/dev/null", image.toString()).strip();
+        Result ours = liftoff("blkid", image.toString());
+        assertEquals(0, ours.exitCode, ours.err);
+        assertEquals(theirs, ours.out.strip());
+
+        Map<String, String> lowLevel = export(HostTools.run(dir, "blkid", "-p", "-d", "-o", "export", image.toString()));
+        Map<String, String> probed = Probe.tags(image, null);
+        for (String key : List.of("TYPE", "UUID", "UUID_SUB", "LABEL", "BLOCK_SIZE", "PTUUID", "PTTYPE")) {
+            assertEquals(lowLevel.get(key), probed.get(key), key + " of " + kind);
+        }
+    }
+
+    /** The partition entries agree with what sfdisk (util-linux) reads from the same disks. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "dos"})
+    void partitionEntriesMatchSfdisk(String kind) throws IOException {
+        Path image = make(kind);
+        String json = HostTools.run(dir, "sfdisk", "--json", image.toString());
+        PartitionTable table = Probe.partitionTable(image);
+        Matcher id = Pattern.compile("\"id\":\\s*\"(?:0x)?([^\"]+)\"").matcher(json);
+        assertEquals(true, id.find(), json);
+        assertEquals(id.group(1).toLowerCase(), table.uuid(), json);
+        Matcher m = Pattern.compile("\\{\\s*\"node\":\\s*\"[^\"]*?(\\d+)\",\\s*\"start\":\\s*(\\d+),\\s*\"size\":\\s*(\\d+),"
+                + "\\s*\"type\":\\s*\"([^\"]+)\"(?:,\\s*\"uuid\":\\s*\"([^\"]+)\")?(?:,\\s*\"name\":\\s*\"([^\"]+)\")?")
+                .matcher(json);
+        int count = 0;
+        while (m.find()) {
+            Partition p = table.partition(Integer.parseInt(m.group(1)));
+            assertEquals(Long.parseLong(m.group(2)) * 512, p.start(), json);
+            assertEquals(Long.parseLong(m.group(3)) * 512, p.size(), json);
+            String type = m.group(4).toLowerCase();
+            assertEquals(type.length() == 1 ? "0" + type : type, p.type(), json);
+            // dos entries have no UUID of their own: blkid derives "disk signature-NN".
+            String uuid = m.group(5) != null ? m.group(5).toLowerCase()
+                    : table.uuid() + "-" + String.format("%02x", p.number());
+            assertEquals(uuid, p.uuid(), json);
+            assertEquals(m.group(6), p.label(), json);
+            count++;
+        }
+        assertEquals(count, table.partitions().size(), json);
+        assertEquals(true, count >= 2, json);
+    }
+
+    @Test
+    void nothingRecognisedPrintsNothingAndExitsTwo() throws IOException {
+        Path zeros = dir.resolve("zeros.img");
+        try (RandomAccessFile file = new RandomAccessFile(zeros.toFile(), "rw")) {
+            file.setLength(1 << 20);
+        }
+        Result result = liftoff("blkid", zeros.toString());
+        assertEquals(2, result.exitCode);
+        assertEquals("", result.out);
+    }
+
+    @Test
+    void anUnreadableFileIsReportedAndTheOthersStillPrinted() throws IOException {
+        Path swap = make("swap");
+        Result result = liftoff("blkid", dir.resolve("absent").toString(), swap.toString());
+        assertEquals(0, result.exitCode);
+        assertEquals(true, result.out.startsWith(swap + ": "), result.out);
+        assertEquals(true, result.err.contains("absent"), result.err);
+    }
+
+    /** Makes an image of {@code kind} in the temp dir with the real tool; labels and UUIDs set. */
+    private Path make(String kind) throws IOException {
+        Path image = dir.resolve(kind + ".img");
+        String file = image.toString();
+        String uuid = UUID.randomUUID().toString();
+        switch (kind) {
+            case "ext2", "ext3", "ext4" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", kind, "-L", kind + " label",
+                    "-U", uuid, file, "8M");
+            case "ext4-quoted-label" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "a\"b\\c",
+                    "-U", uuid, file, "8M");
+            case "ext4-utf8-label" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "rööt\tfs",
+                    "-U", uuid, file, "8M");
+            case "jbd" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-O", "journal_dev", "-L", "journal", "-U", uuid,
+                    file, "8M");
+            case "xfs" -> {
+                sparse(image, 300);
+                HostTools.run(dir, "mkfs.xfs", "-q", "-L", "xroot", "-m", "uuid=" + uuid, file);
+            }
+            case "btrfs" -> {
+                sparse(image, 120);
+                HostTools.run(dir, "mkfs.btrfs", "-q", "-L", "btrfs root", "-U", uuid, file);
+            }
+            case "fat12", "fat16", "fat32" -> {
+                sparse(image, 40);
+                HostTools.run(dir, "mkfs.vfat", "-F", kind.substring(3), "-n", kind.toUpperCase(), file);
+            }
+            case "squashfs" -> HostTools.run(dir, "mksquashfs", tree().toString(), file, "-quiet", "-noappend");
+            case "erofs" -> HostTools.run(dir, "mkfs.erofs", "--quiet", "-U", uuid, file, tree().toString());
+            case "swap" -> {
+                sparse(image, 4);
+                HostTools.run(dir, "mkswap", "-q", "-L", "swap0", "-U", uuid, file);
+            }
+            case "luks1", "luks2" -> {
+                sparse(image, 20);
+                Path key = Files.writeString(dir.resolve("key"), "secret");
+                HostTools.run(dir, "cryptsetup", "luksFormat", "--type", kind, "--batch-mode", "--pbkdf", "pbkdf2",
+                        "--pbkdf-force-iterations", "1000", "--key-file", key.toString(), "--uuid", uuid,
+                        kind.equals("luks2") ? "--label=crypt root" : "--batch-mode", file);
+            }
+            case "gpt" -> {
+                sparse(image, 16);
+                HostTools.run(dir, "sgdisk", "-n", "1:2048:+4M", "-t", "1:ef00", "-c", "1:EFI System",
+                        "-n", "2:0:0", "-c", "2:root ü", file);
+                Path ext4 = make("ext4");
+                try (RandomAccessFile disk = new RandomAccessFile(image.toFile(), "rw")) {
+                    disk.seek(2048 * 512L + 4 * 1024 * 1024);
+                    disk.write(Files.readAllBytes(ext4));  // sgdisk leaves the partition's contents to us
+                }
+            }
+            case "luks2-primary-wiped" -> {
+                Files.move(make("luks2"), image);
+                try (RandomAccessFile disk = new RandomAccessFile(image.toFile(), "rw")) {
+                    disk.write(new byte[512]);  // blkid then finds the secondary header
+                }
+            }
+            case "gpt-primary-damaged" -> {
+                Files.move(make("gpt"), image);
+                try (RandomAccessFile disk = new RandomAccessFile(image.toFile(), "rw")) {
+                    disk.seek(512 + 56);  // the disk GUID: the primary header's CRC no longer matches
+                    disk.write(0xff);
+                }
+            }
+            case "dos" -> {
+                sparse(image, 16);
+                HostTools.runWithInput(dir, "label: dos\n,4M,83\n,,5\n,4M,82\n,,83\n", "sfdisk", "-q", file);
+            }
+            default -> throw new AssertionError(kind);
+        }
+        return image;
+    }
+
+    private void sparse(Path image, int mib) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(mib * 1024L * 1024);
+        }
+    }
+
+    private Path tree() throws IOException {
+        Path tree = dir.resolve("tree");
+        if (!Files.isDirectory(tree)) {
+            Files.createDirectories(tree.resolve("etc"));
+            Files.writeString(tree.resolve("etc/hostname"), "liftoff\n");
+        }
+        return tree;
+    }
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result liftoff(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** blkid -d -o export output: NAME=value lines, values raw (-d: neither M- encoding nor escapes). */
+    private static Map<String, String> export(String text) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                tags.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return tags;
+    }
+}
