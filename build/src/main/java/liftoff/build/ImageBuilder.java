@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import liftoff.cpio.ArchivePlan;
@@ -55,7 +56,6 @@ public final class ImageBuilder {
             ImageLayout.Plan plan = new ImageLayout(cacheDir, epoch).plan(config, jar, work.resolve("stage"));
             plan.notes().forEach(n -> progress.accept("layout: " + n));
 
-            progress.accept("aot: training the AOT cache in a chroot of the image");
             ImageLayout.Plan trained = withAotCache(plan, work.resolve("train"));
             boolean aot = trained != plan;
             plan = trained;
@@ -80,10 +80,19 @@ public final class ImageBuilder {
      * the plan with -XX:AOTCache dropped from /jvm.args: the image then starts slower but boots.
      */
     private ImageLayout.Plan withAotCache(ImageLayout.Plan plan, Path trainRoot) throws IOException {
+        AotCacheStore store = new AotCacheStore(cacheDir);
+        String key = AotCacheStore.key(plan);
+        Optional<Path> known = store.find(key);
+        if (known.isPresent()) {
+            progress.accept("aot: reusing the cache trained for these exact contents (" + known.get() + ")");
+            return plan.withAotCache(known.get());
+        }
+        progress.accept("aot: training the AOT cache in a chroot of the image");
         try {
             plan.materialize(trainRoot);
             Path cache = AotTrainer.train(trainRoot);
             Files.setLastModifiedTime(cache, FileTime.fromMillis(epoch * 1000));
+            store.put(key, cache);
             return plan.withAotCache(cache);
         } catch (IOException e) {
             progress.accept("aot: " + e.getMessage().lines().findFirst().orElse("failed")
