@@ -154,4 +154,26 @@ class InitBootTest {
             assertBooted(exit, "/dev/vda", true);
         }
     }
+
+    @Test
+    void anInitThatCannotBeExecutedLeavesPid1InAShellOfTheNewRoot() throws Exception {
+        // The init passes every check (an executable regular file) but is no program: execve fails
+        // after the switch, when there is no way back. PID 1 must not exit.
+        Path disk = work.resolve("broken-init.img");
+        DemoRoot.standard().writeTo(disk);
+        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda init=/broken liftoff.break=premount").disk(disk).start()) {
+            Console console = vm.console();
+            console.await("(liftoff rescue) # ", BOOT);
+            console.type("mount /dev/vda /newroot && echo garbage > /newroot/broken && chmod 755 /newroot/broken"
+                    + " && umount /newroot && echo prepared-$((1 + 1))\n");
+            console.await("prepared-2", Duration.ofSeconds(60));
+            console.type("exit\n");
+            console.await("cannot start /broken: execve(\"/broken\"", BOOT);
+            console.await("PID 1 must not exit: starting /bin/sh instead", Duration.ofSeconds(30));
+            console.type("echo shell-pid-$$\n");
+            console.await("shell-pid-1", Duration.ofSeconds(60));
+            console.type("poweroff -f\n");
+            assertFalse(vm.waitFor().timedOut());
+        }
+    }
 }
