@@ -6,15 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,7 +45,7 @@ public final class Extractor {
     private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final Path dest;
-    private final NodeMaker nodes;
+    private final NativeFiles natives;
     private final boolean root;
     private Predicate<byte[]> filter = name -> true;
     private Consumer<String> warnings = w -> { };
@@ -62,12 +61,12 @@ public final class Extractor {
     private long extracted;
 
     public Extractor(Path dest) {
-        this(dest, GlibcNodeMaker.INSTANCE, Privileges.isRoot());
+        this(dest, GlibcFiles.INSTANCE, Privileges.isRoot());
     }
 
-    Extractor(Path dest, NodeMaker nodes, boolean root) {
+    Extractor(Path dest, NativeFiles natives, boolean root) {
         this.dest = dest;
-        this.nodes = nodes;
+        this.natives = natives;
         this.root = root;
     }
 
@@ -129,7 +128,7 @@ public final class Extractor {
                     warnings.accept("skipped " + Modes.typeName(e.mode()) + " \"" + Names.printable(e.name()) + "\" (needs root)");
                     return;
                 }
-                place(target, e, tmp -> nodes.mknod(tmp, e.mode(), e.rdevMajor(), e.rdevMinor()));
+                place(target, e, tmp -> natives.mknod(tmp, e.mode(), e.rdevMajor(), e.rdevMinor()));
             }
         }
         extracted++;
@@ -167,19 +166,23 @@ public final class Extractor {
         boolean done = false;
         try {
             maker.make(tmp);
-            if (meta != null) applyMetadata(tmp, meta);
-            clearForReplacement(target);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (meta != null) natives.setMetadata(tmp, meta, root);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileSystemException inTheWay) {  // rename(2) does not replace a directory
+                clearDirectory(target, inTheWay);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
             done = true;
         } finally {
             if (!done) Files.deleteIfExists(tmp);
         }
     }
 
-    /** rename(2) replaces files and symlinks but not directories: an empty directory is removed first, as the kernel does. */
-    private void clearForReplacement(Path target) throws IOException {
+    /** An empty directory where a non-directory goes is removed, as the kernel does; anything else is the error it was. */
+    private void clearDirectory(Path target, FileSystemException cause) throws IOException {
         BasicFileAttributes a = attributes(target);
-        if (a == null || !a.isDirectory()) return;
+        if (a == null || !a.isDirectory()) throw cause;
         try {
             Files.delete(target);
         } catch (DirectoryNotEmptyException x) {
@@ -247,21 +250,11 @@ public final class Extractor {
         }
     }
 
-    /** Owner (root only, first: chown clears set-id bits), mode (not for symlinks), mtime. */
-    private void applyMetadata(Path p, Entry e) throws IOException {
-        if (root) {
-            Files.setAttribute(p, "unix:uid", (int) e.uid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(p, "unix:gid", (int) e.gid(), LinkOption.NOFOLLOW_LINKS);
-        }
-        if (!e.isSymlink()) Files.setAttribute(p, "unix:mode", e.permissions(), LinkOption.NOFOLLOW_LINKS);
-        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(FileTime.fromMillis(e.mtime() * 1000), null, null);
-    }
 
     /** Deepest first, so setting a directory's mtime or a read-only mode comes after everything inside it. */
     private void finishDirectories() throws IOException {
         List<Map.Entry<Path, Entry>> dirs = new ArrayList<>(directories.entrySet());
         dirs.sort((a, b) -> Integer.compare(b.getKey().getNameCount(), a.getKey().getNameCount()));
-        for (Map.Entry<Path, Entry> d : dirs) applyMetadata(dest.resolve(d.getKey()), d.getValue());
+        for (Map.Entry<Path, Entry> d : dirs) natives.setMetadata(dest.resolve(d.getKey()), d.getValue(), root);
     }
 }
