@@ -166,13 +166,7 @@ public final class CpioReader {
     }
 
     /** The current body, bounded; sums bytes for the crc format as they pass. */
-    private final class Body extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
+    private final class Body extends BulkInputStream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (state != State.BODY || bodyLeft == 0) return -1;

@@ -23,7 +23,7 @@ final class Lz4Legacy {
     private Lz4Legacy() {}
 
     /** Decodes blocks until the input ends or a size word cannot be a block (NUL padding, the next segment). */
-    static final class Input extends InputStream {
+    static final class Input extends BulkInputStream {
         private final ImageInput in;
         private byte[] block = new byte[0];
         private int pos;
@@ -32,12 +32,6 @@ final class Lz4Legacy {
         Input(ImageInput in) throws IOException {
             this.in = in;
             if (readLe32() != MAGIC) throw new IOException("not an lz4 legacy frame");
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
