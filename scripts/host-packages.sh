@@ -17,8 +17,10 @@ declare -A PROVIDES=(
     [zstd]=zstd
     [lz4]=lz4
     [xz]=xz-utils
+    [lzop]=lzop
+    [bzip2]=bzip2
 )
-need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz)
+need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz lzop bzip2)
 [ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
 
 missing=()

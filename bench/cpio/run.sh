@@ -23,7 +23,7 @@ INITRD=$(ls /boot/initrd.img-* | head -1)
 WORK=$(mktemp -d /var/tmp/liftoff-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 cp "$INITRD" "$WORK/initrd"   # a private copy: update-initramfs may rewrite the original meanwhile
-LIFTOFF="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar $ROOT/cli/target/liftoff.jar"
+LIFTOFF="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar $ROOT/cli/target/liftoff.jar"
 
 # measure NAME COMMAND: runs COMMAND (a shell string, in $WORK) $RUNS times; prints "seconds rss_kib" of the fastest run.
 measure() {

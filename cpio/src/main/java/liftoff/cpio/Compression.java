@@ -125,7 +125,7 @@ public enum Compression {
             case LZMA -> new LZMAInputStream(in, DECODER_MEMORY_KIB);
             case BZIP2 -> new BZip2CompressorInputStream(in, false);
             case LZ4 -> new Lz4Legacy.Input(in);
-            case LZO -> throw new IOException("lzo segments are not supported (no warning-free Java LZO decoder; see docs/cpio.md)");
+            case LZO -> new LzopMember(in);
             case NONE -> throw new IllegalStateException("no decoder for uncompressed data");
         };
     }
