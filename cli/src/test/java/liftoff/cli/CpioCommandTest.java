@@ -57,6 +57,20 @@ class CpioCommandTest {
     }
 
     @Test
+    void longListingIsCpioTvn() throws Exception {
+        Path data = Files.writeString(tmp.resolve("data"), "abc");
+        Path spec = Files.writeString(tmp.resolve("spec"), String.join("\n",
+                "dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1", "nod /dev/sda 0660 0 6 b 8 0",
+                "file /init " + data + " 4755 0 0 /bin/sh", "pipe /p 0644 0 0", "slink /l /init 0777 0 0", ""));
+        Path image = tmp.resolve("image");
+        assertEquals(0, run("cpio", "create", "--spec", spec.toString(), "-o", image.toString()).status());
+        Process cpio = new ProcessBuilder("cpio", "-tvn", "--quiet").redirectInput(image.toFile()).start();
+        String expected = new String(cpio.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, cpio.waitFor());
+        assertEquals(expected, run("cpio", "list", "--long", image.toString()).out());
+    }
+
+    @Test
     void appendAddsASegment() throws Exception {
         Path a = Files.createDirectories(tmp.resolve("a"));
         Files.writeString(a.resolve("one"), "1");
