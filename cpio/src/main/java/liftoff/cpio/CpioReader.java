@@ -74,16 +74,6 @@ public final class CpioReader {
         return b;
     }
 
-    /** Byte offset where the current entry's header starts. */
-    public long entryOffset() {
-        return entryOffset;
-    }
-
-    /** Bytes consumed from the stream so far. */
-    long position() {
-        return in.position();
-    }
-
     private Entry readHeader() throws IOException {
         int have = in.ensure(6);
         if (have == 0) throw error(null, "archive ends without TRAILER!!!");

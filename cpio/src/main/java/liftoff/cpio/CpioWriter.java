@@ -31,11 +31,6 @@ public final class CpioWriter implements Closeable {
         this.format = format;
     }
 
-    /** Bytes of archive produced so far. */
-    public long written() {
-        return written;
-    }
-
     /** An entry without a body: directory, device node, FIFO, socket, or an empty file. */
     public void add(Entry e) throws IOException {
         if (e.size() != 0) throw new IllegalArgumentException("entry " + e.nameString() + " has a body");

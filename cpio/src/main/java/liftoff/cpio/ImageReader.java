@@ -79,11 +79,6 @@ public final class ImageReader implements Closeable {
         return List.copyOf(segments);
     }
 
-    /** The compression of the segment being read. */
-    public Compression compression() {
-        return compression;
-    }
-
     /** Opens the next archive, in the current compressed segment or in a new segment; false at the end of the image. */
     private boolean startArchive() throws IOException {
         if (decoded != null) {
