@@ -13,16 +13,13 @@ import java.util.zip.Checksum;
  * the LZO1X data (stored as is when it did not shrink), until a zero size. The framing is here; the
  * LZO1X block codec is aircompressor's.
  */
-final class LzopMember extends BulkInputStream {
+final class LzopMember extends BlockStream {
     private static final int MAX_BLOCK = 256 * 1024;
     private static final int F_ADLER32_D = 0x1, F_ADLER32_C = 0x2, F_H_FILTER = 0x800, F_CRC32_D = 0x100, F_CRC32_C = 0x200;
 
     private final ImageInput in;
     private final int flags;
     private final LzoDecompressor lzo = new LzoDecompressor();
-    private byte[] block = new byte[0];
-    private int pos;
-    private boolean ended;
 
     LzopMember(ImageInput in) throws IOException {
         this.in = in;
@@ -40,22 +37,9 @@ final class LzopMember extends BulkInputStream {
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        while (pos == block.length) {
-            if (ended || !nextBlock()) return -1;
-        }
-        int n = Math.min(len, block.length - pos);
-        System.arraycopy(block, pos, b, off, n);
-        pos += n;
-        return n;
-    }
-
-    private boolean nextBlock() throws IOException {
+    protected byte[] nextBlock() throws IOException {
         long dstLen = be32();
-        if (dstLen == 0) {
-            ended = true;
-            return false;
-        }
+        if (dstLen == 0) return null;
         long srcLen = be32();
         if (dstLen > MAX_BLOCK || srcLen == 0 || srcLen > dstLen) throw new IOException("lzop block sizes are corrupt");
         boolean dstSum = (flags & (F_ADLER32_D | F_CRC32_D)) != 0;
@@ -63,9 +47,8 @@ final class LzopMember extends BulkInputStream {
         if ((flags & (F_ADLER32_C | F_CRC32_C)) != 0 && srcLen < dstLen) in.skipNBytes(4);
         byte[] src = new byte[(int) srcLen];
         in.readFully(src, 0, src.length);
-        if (srcLen == dstLen) {
-            block = src;
-        } else {
+        byte[] block = src;
+        if (srcLen < dstLen) {
             block = new byte[(int) dstLen];
             try {
                 if (lzo.decompress(src, 0, src.length, block, 0, block.length) != dstLen) throw new IOException("lzop block is short");
@@ -78,8 +61,7 @@ final class LzopMember extends BulkInputStream {
             sum.update(block, 0, block.length);
             if (sum.getValue() != expected) throw new IOException("lzop block checksum mismatch");
         }
-        pos = 0;
-        return true;
+        return block;
     }
 
     private int be16() throws IOException {
