@@ -44,8 +44,14 @@ class ExtractorTest {
         Path src = tmp.resolve("src");
         Trees.sample(src);
         Path dest = tmp.resolve("dest");
-        assertEquals(List.of(), extract(archiveOf(src, "zstd"), dest));
+        byte[] image = archiveOf(src, "zstd");
+        assertEquals(List.of(), extract(image, dest));
         assertEquals(Trees.describe(src, true), Trees.describe(dest, true));
+        byte[] latin1 = Archives.concat(name("etc/"), Trees.LATIN1);
+        assertTrue(Archives.readAll(image).stream().anyMatch(r -> java.util.Arrays.equals(r.entry().name(), latin1)));
+        try (Stream<Path> s = Files.list(dest.resolve("etc"))) {
+            assertTrue(s.anyMatch(p -> java.util.Arrays.equals(FsNames.bytes(p.getFileName()), Trees.LATIN1)));
+        }
     }
 
     @Test

@@ -43,7 +43,10 @@ final class Trees {
         return out;
     }
 
-    /** A tree with a bit of everything a user-space tree can hold without root. */
+    /** "café" in Latin-1: a name that is not UTF-8. */
+    static final byte[] LATIN1 = {'c', 'a', 'f', (byte) 0xe9};
+
+    /** A tree with a bit of everything a user-space tree can hold without root, a name that is not UTF-8 included. */
     static void sample(Path root) throws IOException, InterruptedException {
         Files.createDirectories(root.resolve("usr/bin"));
         Files.createDirectories(root.resolve("etc/empty.d"));
@@ -52,6 +55,7 @@ final class Trees {
         Files.createLink(root.resolve("usr/bin/tool2"), root.resolve("usr/bin/tool"));
         Files.createLink(root.resolve("etc/tool3"), root.resolve("usr/bin/tool"));
         Files.write(root.resolve("etc/empty"), new byte[0]);
+        Files.writeString(root.resolve("etc").resolve(FsNames.path(LATIN1)), "latin-1 name");
         Files.write(root.resolve("etc/data"), Archives.repeat(Archives.name("0123456789"), 100_000));
         Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
         Files.createSymbolicLink(root.resolve("etc/dangling"), Path.of("/nonexistent/target"));
