@@ -101,6 +101,9 @@ public final class CpioWriter implements Closeable {
 
     private void header(Entry e, long check) throws IOException {
         if (finished) throw new IllegalStateException("archive already finished");
+        if (e.name().length + 1 > CpioReader.PATH_MAX) {
+            throw new IllegalArgumentException("name of " + e.name().length + " bytes is longer than the kernel's PATH_MAX: " + e.nameString());
+        }
         if (buf.length - buffered < format.headerSize()) drain();
         System.arraycopy(format.magic(), 0, buf, buffered, 6);
         int p = buffered + 6;
