@@ -47,7 +47,6 @@ public final class CpioReader {
         entryOffset = in.position();
         Entry e = readHeader();
         if (Arrays.equals(e.name(), Entry.TRAILER)) {
-            skipPadding(null);
             state = State.END;
             return null;
         }
@@ -143,10 +142,11 @@ public final class CpioReader {
         return error(current.name(), "file size " + current.size() + " runs past end of input");
     }
 
+    /** Skips to the next 4-byte boundary (newc); an archive may end right after its trailer's name. */
     private void skipPadding(byte[] name) throws IOException {
         int n = (int) (-(in.position() - archiveStart) & (format.alignment() - 1));
-        if (n > 0 && in.skip(n) < n) {
-            throw error(name, name == null || Arrays.equals(name, Entry.TRAILER) ? "truncated padding" : "padding runs past end of input");
+        if (n > 0 && in.skip(n) < n && !Arrays.equals(name, Entry.TRAILER)) {
+            throw error(name, "padding runs past end of input");
         }
     }
 
