@@ -28,9 +28,12 @@ declare -A PROVIDES=(
     [mkfs.erofs]=erofs-utils
     [cryptsetup]=cryptsetup-bin
     [losetup]=mount
+    # The cpio tests read lzo and bzip2 segments made by the reference tools.
+    [lzop]=lzop
+    [bzip2]=bzip2
 )
 need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz
-               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mksquashfs mkfs.erofs cryptsetup losetup)
+               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mksquashfs mkfs.erofs cryptsetup losetup lzop bzip2)
 [ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
 
 missing=()

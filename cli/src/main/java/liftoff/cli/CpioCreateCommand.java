@@ -1,7 +1,5 @@
 package liftoff.cli;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -62,7 +60,7 @@ final class CpioCreateCommand implements Callable<Integer> {
             ArchivePlan plan = plan();
             if (append && output == null) throw new IllegalArgumentException("--append needs -o FILE");
             if (output == null) {
-                write(plan, compression, fmt, new FileOutputStream(FileDescriptor.out));
+                write(plan, compression, fmt, new java.io.BufferedOutputStream(System.out, 1 << 16));
             } else if (append) {
                 appendTo(plan, compression, fmt);
             } else {

@@ -1,8 +1,6 @@
 package liftoff.cli;
 
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +41,7 @@ final class CpioListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
         try (ImageReader image = "-".equals(file) ? ImageReader.of(System.in) : ImageReader.open(Path.of(file))) {
             Instant now = Instant.now();
             for (Entry e; (e = image.next()) != null; ) {

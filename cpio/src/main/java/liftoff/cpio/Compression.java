@@ -28,6 +28,9 @@ public enum Compression {
     LZ4(0, 0, 0, new int[] {0x02, 0x21, 0x4c, 0x18}),
     ZSTD(1, 19, 3, new int[] {0x28, 0xb5, 0x2f, 0xfd});
 
+    /** The most memory an xz or lzma header may ask for: xz -9 needs 65 MiB; a hostile header asks for GiBs. */
+    private static final int DECODER_MEMORY_KIB = 256 * 1024;
+
     private final int minLevel;
     private final int maxLevel;
     private final int defaultLevel;
@@ -118,11 +121,11 @@ public enum Compression {
         return switch (this) {
             case GZIP -> new GzipMember(in);
             case ZSTD -> new ZstdInputStreamNoFinalizer(new ZstdFrames(in));
-            case XZ -> new SingleXZInputStream(in);
-            case LZMA -> new LZMAInputStream(in);
+            case XZ -> new SingleXZInputStream(in, DECODER_MEMORY_KIB);
+            case LZMA -> new LZMAInputStream(in, DECODER_MEMORY_KIB);
             case BZIP2 -> new BZip2CompressorInputStream(in, false);
             case LZ4 -> new Lz4Legacy.Input(in);
-            case LZO -> throw new IOException("lzo segments are not supported (no warning-free Java LZO decoder; see docs/cpio.md)");
+            case LZO -> new LzopMember(in);
             case NONE -> throw new IllegalStateException("no decoder for uncompressed data");
         };
     }

@@ -47,7 +47,6 @@ public final class CpioReader {
         entryOffset = in.position();
         Entry e = readHeader();
         if (Arrays.equals(e.name(), Entry.TRAILER)) {
-            skipPadding(null);
             state = State.END;
             return null;
         }
@@ -72,16 +71,6 @@ public final class CpioReader {
         InputStream body = body();
         for (int n; off < b.length && (n = body.read(b, off, b.length - off)) > 0; ) off += n;
         return b;
-    }
-
-    /** Byte offset where the current entry's header starts. */
-    public long entryOffset() {
-        return entryOffset;
-    }
-
-    /** Bytes consumed from the stream so far. */
-    long position() {
-        return in.position();
     }
 
     private Entry readHeader() throws IOException {
@@ -153,10 +142,11 @@ public final class CpioReader {
         return error(current.name(), "file size " + current.size() + " runs past end of input");
     }
 
+    /** Skips to the next 4-byte boundary (newc); an archive may end right after its trailer's name. */
     private void skipPadding(byte[] name) throws IOException {
         int n = (int) (-(in.position() - archiveStart) & (format.alignment() - 1));
-        if (n > 0 && in.skip(n) < n) {
-            throw error(name, name == null || Arrays.equals(name, Entry.TRAILER) ? "truncated padding" : "padding runs past end of input");
+        if (n > 0 && in.skip(n) < n && !Arrays.equals(name, Entry.TRAILER)) {
+            throw error(name, "padding runs past end of input");
         }
     }
 
@@ -166,13 +156,7 @@ public final class CpioReader {
     }
 
     /** The current body, bounded; sums bytes for the crc format as they pass. */
-    private final class Body extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
+    private final class Body extends BulkInputStream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (state != State.BODY || bodyLeft == 0) return -1;

@@ -31,11 +31,6 @@ public final class CpioWriter implements Closeable {
         this.format = format;
     }
 
-    /** Bytes of archive produced so far. */
-    public long written() {
-        return written;
-    }
-
     /** An entry without a body: directory, device node, FIFO, socket, or an empty file. */
     public void add(Entry e) throws IOException {
         if (e.size() != 0) throw new IllegalArgumentException("entry " + e.nameString() + " has a body");
@@ -106,6 +101,9 @@ public final class CpioWriter implements Closeable {
 
     private void header(Entry e, long check) throws IOException {
         if (finished) throw new IllegalStateException("archive already finished");
+        if (e.name().length + 1 > CpioReader.PATH_MAX) {
+            throw new IllegalArgumentException("name of " + e.name().length + " bytes is longer than the kernel's PATH_MAX: " + e.nameString());
+        }
         if (buf.length - buffered < format.headerSize()) drain();
         System.arraycopy(format.magic(), 0, buf, buffered, 6);
         int p = buffered + 6;

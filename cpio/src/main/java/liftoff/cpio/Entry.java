@@ -52,11 +52,6 @@ public record Entry(byte[] name, long ino, int mode, long uid, long gid, long nl
         return Names.printable(name);
     }
 
-    /** A copy with another name; used when normalizing names. */
-    public Entry withName(byte[] newName) {
-        return new Entry(newName, ino, mode, uid, gid, nlink, mtime, size, devMajor, devMinor, rdevMajor, rdevMinor);
-    }
-
     /** A copy with another body size; the writer uses it to move hard-link data to the last member. */
     public Entry withSize(long newSize) {
         return new Entry(name, ino, mode, uid, gid, nlink, mtime, newSize, devMajor, devMinor, rdevMajor, rdevMinor);

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -46,7 +47,7 @@ public final class Extractor {
     private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final Path dest;
-    private final NodeMaker nodes;
+    private final NativeFiles natives;
     private final boolean root;
     private Predicate<byte[]> filter = name -> true;
     private Consumer<String> warnings = w -> { };
@@ -62,12 +63,12 @@ public final class Extractor {
     private long extracted;
 
     public Extractor(Path dest) {
-        this(dest, GlibcNodeMaker.INSTANCE, Privileges.isRoot());
+        this(dest, GlibcFiles.INSTANCE, Privileges.isRoot());
     }
 
-    Extractor(Path dest, NodeMaker nodes, boolean root) {
+    Extractor(Path dest, NativeFiles natives, boolean root) {
         this.dest = dest;
-        this.nodes = nodes;
+        this.natives = natives;
         this.root = root;
     }
 
@@ -129,7 +130,7 @@ public final class Extractor {
                     warnings.accept("skipped " + Modes.typeName(e.mode()) + " \"" + Names.printable(e.name()) + "\" (needs root)");
                     return;
                 }
-                place(target, e, tmp -> nodes.mknod(tmp, e.mode(), e.rdevMajor(), e.rdevMinor()));
+                place(target, e, tmp -> natives.mknod(tmp, e.mode(), e.rdevMajor(), e.rdevMinor()));
             }
         }
         extracted++;
@@ -168,18 +169,22 @@ public final class Extractor {
         try {
             maker.make(tmp);
             if (meta != null) applyMetadata(tmp, meta);
-            clearForReplacement(target);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileSystemException inTheWay) {  // rename(2) does not replace a directory
+                clearDirectory(target, inTheWay);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
             done = true;
         } finally {
             if (!done) Files.deleteIfExists(tmp);
         }
     }
 
-    /** rename(2) replaces files and symlinks but not directories: an empty directory is removed first, as the kernel does. */
-    private void clearForReplacement(Path target) throws IOException {
+    /** An empty directory where a non-directory goes is removed, as the kernel does; anything else is the error it was. */
+    private void clearDirectory(Path target, FileSystemException cause) throws IOException {
         BasicFileAttributes a = attributes(target);
-        if (a == null || !a.isDirectory()) return;
+        if (a == null || !a.isDirectory()) throw cause;
         try {
             Files.delete(target);
         } catch (DirectoryNotEmptyException x) {
@@ -247,8 +252,17 @@ public final class Extractor {
         }
     }
 
-    /** Owner (root only, first: chown clears set-id bits), mode (not for symlinks), mtime. */
+
+    /**
+     * Owner (root only; first, since chown clears set-id bits), mode (not for symlinks), mtime. NIO for
+     * files, directories and symlinks: its first call costs about 1 ms where the first FFM downcall
+     * costs about 120 ms. Nodes go through {@link NativeFiles}: NIO would open them.
+     */
     private void applyMetadata(Path p, Entry e) throws IOException {
+        if (!e.isRegular() && !e.isDirectory() && !e.isSymlink()) {
+            natives.setMetadata(p, e, root);
+            return;
+        }
         if (root) {
             Files.setAttribute(p, "unix:uid", (int) e.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(p, "unix:gid", (int) e.gid(), LinkOption.NOFOLLOW_LINKS);

@@ -2,7 +2,6 @@ package liftoff.cpio;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -12,7 +11,7 @@ import java.util.zip.Inflater;
  * the deflate data goes to the JDK's Inflater, and the bytes it did not use are given back, so the
  * member ends exactly where its trailer does (GZIPInputStream would swallow what follows).
  */
-final class GzipMember extends InputStream {
+final class GzipMember extends BulkInputStream {
     private static final int FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16;
 
     private final ImageInput in;
@@ -36,12 +35,6 @@ final class GzipMember extends InputStream {
 
     private void skipString() throws IOException {
         for (int c; (c = in.read()) != 0; ) if (c < 0) throw new EOFException("gzip header");
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -79,11 +79,6 @@ public final class ImageReader implements Closeable {
         return List.copyOf(segments);
     }
 
-    /** The compression of the segment being read. */
-    public Compression compression() {
-        return compression;
-    }
-
     /** Opens the next archive, in the current compressed segment or in a new segment; false at the end of the image. */
     private boolean startArchive() throws IOException {
         if (decoded != null) {
@@ -151,17 +146,11 @@ public final class ImageReader implements Closeable {
     }
 
     /** Turns a decoder's complaints (of any exception type) into one CpioFormatException naming the segment. */
-    private final class Guarded extends InputStream {
+    private final class Guarded extends BulkInputStream {
         private final InputStream decoder;
 
         Guarded(InputStream decoder) {
             this.decoder = decoder;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

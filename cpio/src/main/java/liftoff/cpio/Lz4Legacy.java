@@ -23,11 +23,8 @@ final class Lz4Legacy {
     private Lz4Legacy() {}
 
     /** Decodes blocks until the input ends or a size word cannot be a block (NUL padding, the next segment). */
-    static final class Input extends InputStream {
+    static final class Input extends BlockStream {
         private final ImageInput in;
-        private byte[] block = new byte[0];
-        private int pos;
-        private boolean ended;
 
         Input(ImageInput in) throws IOException {
             this.in = in;
@@ -35,42 +32,22 @@ final class Lz4Legacy {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            while (pos == block.length) {
-                if (ended || !nextBlock()) return -1;
-            }
-            int n = Math.min(len, block.length - pos);
-            System.arraycopy(block, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        private boolean nextBlock() throws IOException {
-            if (in.ensure(4) < 4) {
-                ended = true;
-                return false;
-            }
+        protected byte[] nextBlock() throws IOException {
+            if (in.ensure(4) < 4) return null;
             long size = readLe32();
-            if (size == MAGIC) return true;  // a new legacy frame continues the same stream
+            if (size == MAGIC) return new byte[0];  // a new legacy frame continues the same stream
             if (size == 0 || size > MAX_COMPRESSED) {
                 in.unread(4);
-                ended = true;
-                return false;
+                return null;
             }
             byte[] compressed = new byte[(int) size];
             in.readFully(compressed, 0, compressed.length);
+            byte[] block;
             try (InputStream d = new BlockLZ4CompressorInputStream(new ByteArrayInputStream(compressed))) {
                 block = d.readNBytes(BLOCK + 1);
             }
             if (block.length > BLOCK) throw new IOException("lz4 block unpacks to more than 8 MiB");
-            pos = 0;
-            return true;
+            return block;
         }
 
         private long readLe32() throws IOException {

@@ -24,6 +24,7 @@ public final class Names {
 
     /** The name decoded as UTF-8, or null when it is not valid UTF-8. */
     static String strictUtf8(byte[] name) {
+        if (isAscii(name)) return new String(name, StandardCharsets.ISO_8859_1);  // the common case, without a decoder
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -32,6 +33,11 @@ public final class Names {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static boolean isAscii(byte[] b) {
+        for (byte c : b) if (c < 0) return false;
+        return true;
     }
 
     public static byte[] bytes(String name) {

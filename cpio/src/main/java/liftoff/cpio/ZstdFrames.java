@@ -1,14 +1,13 @@
 package liftoff.cpio;
 
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Passes through a run of zstd frames (and skippable frames) and ends exactly after the last one, by
  * following the frame format's header and block sizes (RFC 8878, section 3.1). The decoder then cannot
  * read past its segment into the NUL padding or the next segment.
  */
-final class ZstdFrames extends InputStream {
+final class ZstdFrames extends BulkInputStream {
     private static final long FRAME_MAGIC = 0xFD2FB528L;
 
     private final ImageInput in;
@@ -21,12 +20,6 @@ final class ZstdFrames extends InputStream {
 
     ZstdFrames(ImageInput in) {
         this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -70,6 +70,10 @@ class CpioFormatTest {
             w.add(Entry.of(latin1, Entry.S_IFREG | 0600, 0, 0, 0, 0));
             w.add(Entry.of(longest, Entry.S_IFREG | 0600, 0, 0, 0, 0));
         }
+        byte[] tooLong = Arrays.copyOf(longest, CpioReader.PATH_MAX);
+        try (CpioWriter w = new CpioWriter(new ByteArrayOutputStream(), Format.NEWC)) {
+            assertThrows(IllegalArgumentException.class, () -> w.add(Entry.of(tooLong, Entry.S_IFREG | 0600, 0, 0, 0, 0)));
+        }
         List<Archives.Read> all = Archives.readAll(out.toByteArray());
         assertArrayEquals(latin1, all.get(0).entry().name());
         assertArrayEquals(longest, all.get(1).entry().name());

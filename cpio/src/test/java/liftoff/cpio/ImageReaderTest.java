@@ -59,17 +59,18 @@ class ImageReaderTest {
         List<byte[]> parts = List.of(plain, new byte[12], Archives.compress(twoArchives, "zstd"), new byte[3],
                 Archives.compress(plain, "gzip"), Archives.compress(plain, "xz"), new byte[4],
                 Archives.compress(plain, "lz4"), new byte[4], bzip2, lzma, new byte[1],
-                Tools.run(plain, "zstd", "-c"), Tools.run(plain, "gzip", "-c"), Tools.run(plain, "lz4", "-l", "-c"));
+                Tools.run(plain, "zstd", "-c"), Tools.run(plain, "gzip", "-c"), Tools.run(plain, "lzop", "-c"), new byte[8],
+                Tools.run(plain, "lz4", "-l", "-c"));
         byte[] image = Archives.concat(parts.toArray(byte[][]::new));
         Path file = tmp.resolve("image");
         Files.write(file, image);
         try (ImageReader r = ImageReader.open(file)) {
             List<Archives.Read> all = Archives.readAll(r);
-            assertEquals(11 * 4, all.size());  // 10 segments, one holding two archives
+            assertEquals(12 * 4, all.size());  // 11 segments, one holding two archives
             List<Compression> kinds = new ArrayList<>();
             for (Segment s : r.segments()) kinds.add(s.compression());
             assertEquals(List.of(Compression.NONE, Compression.ZSTD, Compression.GZIP, Compression.XZ, Compression.LZ4,
-                    Compression.BZIP2, Compression.LZMA, Compression.ZSTD, Compression.GZIP, Compression.LZ4), kinds);
+                    Compression.BZIP2, Compression.LZMA, Compression.ZSTD, Compression.GZIP, Compression.LZO, Compression.LZ4), kinds);
             assertEquals(8, r.segments().get(1).entries());
             assertEquals(plain.length + 12, r.segments().get(0).compressedSize());
             assertEquals(plain.length + 12, r.segments().get(1).offset());

@@ -54,9 +54,12 @@ class MalformedInputTest {
     }
 
     @Test
-    void missingTrailer() {
+    void missingTrailer() throws IOException {
         int trailer = CpioFormatTest.indexOf(good, "TRAILER!!!") - 110;
         assertEquals("offset " + trailer + ": archive ends without TRAILER!!!", error(Arrays.copyOf(good, trailer)));
+        // but the padding after the trailer's name may be missing at the very end
+        assertEquals(4, Archives.readAll(Arrays.copyOf(good, trailer + 110 + 11)).size());
+        assertEquals("offset " + trailer + ": name runs past end of input", error(Arrays.copyOf(good, trailer + 110 + 10)));
     }
 
     @Test
