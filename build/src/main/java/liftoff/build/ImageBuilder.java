@@ -1,6 +1,5 @@
 package liftoff.build;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -108,7 +107,7 @@ public final class ImageBuilder {
     private void writeSegment(Path spec, Compression.Setting compression, OutputStream out) throws IOException {
         ArchivePlan archive = new ArchivePlan().owner(0, 0).clampMtime(epoch);
         Spec.addSpec(archive, spec, epoch);
-        OutputStream segment = compression.open(new NonClosing(out));
+        OutputStream segment = compression.openSegment(out);
         try (CpioWriter writer = new CpioWriter(segment, Format.NEWC)) {
             archive.writeTo(writer);
         }
@@ -117,23 +116,6 @@ public final class ImageBuilder {
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    /** Lets a compressor close its stream (to write its trailer) without closing the image file. */
-    private static final class NonClosing extends FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
         }
     }
 }

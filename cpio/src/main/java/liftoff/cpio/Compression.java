@@ -2,6 +2,7 @@ package liftoff.cpio;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,6 +49,24 @@ public enum Compression {
         /** Wraps {@code out}; closing the result finishes the compressed stream and closes {@code out}. */
         public OutputStream open(OutputStream out) throws IOException {
             return compression.compress(out, level);
+        }
+
+        /**
+         * Wraps {@code image} for one segment of a multi-segment image: closing the result finishes
+         * the compressed stream (its trailer, its checksum) but leaves {@code image} open for the next.
+         */
+        public OutputStream openSegment(OutputStream image) throws IOException {
+            return open(new FilterOutputStream(image) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush();
+                }
+            });
         }
 
         @Override

@@ -47,7 +47,6 @@ public final class Extractor {
     private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final Path dest;
-    private final NativeFiles natives;
     private final boolean root;
     private Predicate<byte[]> filter = name -> true;
     private Consumer<String> warnings = w -> { };
@@ -63,13 +62,8 @@ public final class Extractor {
     private long extracted;
 
     public Extractor(Path dest) {
-        this(dest, GlibcFiles.INSTANCE, Privileges.isRoot());
-    }
-
-    Extractor(Path dest, NativeFiles natives, boolean root) {
         this.dest = dest;
-        this.natives = natives;
-        this.root = root;
+        this.root = Privileges.isRoot();
     }
 
     /** Extracts only entries whose normalized name passes; default: all. */
@@ -130,7 +124,7 @@ public final class Extractor {
                     warnings.accept("skipped " + Modes.typeName(e.mode()) + " \"" + Names.printable(e.name()) + "\" (needs root)");
                     return;
                 }
-                place(target, e, tmp -> natives.mknod(tmp, e.mode(), e.rdevMajor(), e.rdevMinor()));
+                place(target, e, tmp -> NodeFiles.mknod(tmp, e.mode(), e.rdevMajor(), e.rdevMinor()));
             }
         }
         extracted++;
@@ -256,11 +250,11 @@ public final class Extractor {
     /**
      * Owner (root only; first, since chown clears set-id bits), mode (not for symlinks), mtime. NIO for
      * files, directories and symlinks: its first call costs about 1 ms where the first FFM downcall
-     * costs about 120 ms. Nodes go through {@link NativeFiles}: NIO would open them.
+     * costs about 120 ms. Nodes go through {@link NodeFiles}: NIO would open them.
      */
     private void applyMetadata(Path p, Entry e) throws IOException {
         if (!e.isRegular() && !e.isDirectory() && !e.isSymlink()) {
-            natives.setMetadata(p, e, root);
+            NodeFiles.setMetadata(p, e, root);
             return;
         }
         if (root) {

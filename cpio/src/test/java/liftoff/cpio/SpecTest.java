@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import liftoff.sys.Stat;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +94,7 @@ class SpecTest {
         assertTrue(Privileges.isRoot(), "this test needs root (exclude the \"root\" group otherwise)");
         Path dest = tmp.resolve("dest");
         new Extractor(dest).extract(ImageReader.of(new ByteArrayInputStream(image())));
-        assertEquals(GlibcFiles.makedev(5, 1), ((Long) Files.getAttribute(dest.resolve("dev/console"), "unix:rdev")));
+        assertEquals(Stat.makedev(5, 1), ((Long) Files.getAttribute(dest.resolve("dev/console"), "unix:rdev")));
         assertEquals(Entry.S_IFBLK | 0660, (int) (Integer) Files.getAttribute(dest.resolve("dev/sda"), "unix:mode"));
         assertEquals(6, (int) (Integer) Files.getAttribute(dest.resolve("dev/sda"), "unix:gid"));
         assertTrue(Files.isSymbolicLink(dest.resolve("bin/busybox")));

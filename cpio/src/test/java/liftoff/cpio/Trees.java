@@ -67,7 +67,7 @@ final class Trees {
         Files.setAttribute(root.resolve("ro"), "unix:mode", 0555);
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
-                if (p.endsWith("fifo")) continue;  // NIO would open it and block: see NativeFiles
+                if (p.endsWith("fifo")) continue;  // NIO would open it and block: see NodeFiles
                 Files.getFileAttributeView(p, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                         .setTimes(FileTime.fromMillis(1_600_000_000_000L + p.toString().length() * 1000L), null, null);
             }

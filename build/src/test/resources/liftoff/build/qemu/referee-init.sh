@@ -14,5 +14,9 @@ bad() { echo "TREE-BAD $*"; busybox poweroff -f; }
 [ -c /data/null ] && [ "$(busybox stat -c %t:%T /data/null)" = 1:3 ] || bad "character device from the spec"
 [ -p /data/fifo ] || bad "fifo from the spec"
 [ -f "/data/deep/a/b/c/d/e/f/g/h/i/j/leaf" ] || bad "deep path"
+if [ -d /seg ]; then
+    [ "$(cat /seg/gzip /seg/zstd /seg/xz /seg/lz4)" = gzzsxzlz ] || bad "one file from each compressed segment"
+    [ "$(cat /data/replaced)" = last ] || bad "a later segment's entry replaces the earlier one"
+fi
 echo TREE-OK
 busybox poweroff -f
