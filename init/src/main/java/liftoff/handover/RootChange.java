@@ -21,6 +21,7 @@ final class RootChange {
         try {
             for (Class<?> c : new Class<?>[] {OldRootCleaner.class, Exec.class, MountInfo.class, TreeMover.class}) {
                 lookup.ensureInitialized(c);
+                for (Class<?> nested : c.getDeclaredClasses()) lookup.ensureInitialized(nested);
             }
         } catch (IllegalAccessException e) {
             throw new AssertionError("the package's own lookup reaches its classes", e);

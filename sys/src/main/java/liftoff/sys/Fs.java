@@ -1,15 +1,12 @@
 package liftoff.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,11 +48,9 @@ public final class Fs {
     public static int openat(int dirfd, byte[] path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int fd = (int) Openat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), flags, mode);
+            long fd = Libc.syscall(errno, Arch.Nr.OPENAT, dirfd, Libc.cString(arena, path).address(), flags, mode);
             if (fd < 0) throw Libc.failure(errno, "openat", dirName(dirfd), path, "0x" + Integer.toHexString(flags));
-            return fd;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            return (int) fd;
         }
     }
 
@@ -71,10 +66,7 @@ public final class Fs {
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Close.H.invokeExact(errno, fd);
-            if (rc != 0) throw Libc.failure(errno, "close", fd);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.CLOSE, fd) != 0) throw Libc.failure(errno, "close", fd);
         }
     }
 
@@ -85,7 +77,7 @@ public final class Fs {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buffer = arena.allocate(DIRENT_BUFFER, 8);
             while (true) {
-                long n = (long) Getdents64.H.invokeExact(errno, fd, buffer, (long) DIRENT_BUFFER);
+                long n = Libc.syscall(errno, Arch.Nr.GETDENTS64, fd, buffer.address(), DIRENT_BUFFER);
                 if (n < 0) throw Libc.failure(errno, "getdents64", fd);
                 if (n == 0) return entries;
                 // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
@@ -101,8 +93,6 @@ public final class Fs {
                     at += reclen;
                 }
             }
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -110,10 +100,9 @@ public final class Fs {
     public static void unlinkat(int dirfd, byte[] name, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Unlinkat.H.invokeExact(errno, dirfd, Libc.cString(arena, name), flags);
-            if (rc != 0) throw Libc.failure(errno, "unlinkat", dirName(dirfd), name, flags == AT_REMOVEDIR ? "AT_REMOVEDIR" : flags);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.UNLINKAT, dirfd, Libc.cString(arena, name).address(), flags) != 0) {
+                throw Libc.failure(errno, "unlinkat", dirName(dirfd), name, flags == AT_REMOVEDIR ? "AT_REMOVEDIR" : flags);
+            }
         }
     }
 
@@ -128,28 +117,23 @@ public final class Fs {
     public static void mkdirat(int dirfd, byte[] path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Mkdirat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), mode);
-            if (rc != 0) throw Libc.failure(errno, "mkdirat", dirName(dirfd), path, octal(mode));
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.MKDIRAT, dirfd, Libc.cString(arena, path).address(), mode) != 0) {
+                throw Libc.failure(errno, "mkdirat", dirName(dirfd), path, octal(mode));
+            }
         }
     }
 
-    /** mknodat(2): {@code mode} holds the file type (S_IFCHR, S_IFBLK, S_IFIFO...) and permissions. */
     public static void mknodat(int dirfd, String path, int mode, long dev) {
         mknodat(dirfd, utf8(path), mode, dev);
     }
 
+    /** mknodat(2): {@code mode} holds the file type (S_IFCHR, S_IFBLK, S_IFIFO...) and permissions. */
     public static void mknodat(int dirfd, byte[] path, int mode, long dev) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Mknodat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), mode, dev);
-            if (rc != 0) {
-                throw Libc.failure(errno, "mknodat", dirName(dirfd), path, octal(mode),
-                        Stat.major(dev) + ":" + Stat.minor(dev));
+            if (Libc.syscall(errno, Arch.Nr.MKNODAT, dirfd, Libc.cString(arena, path).address(), mode, dev) != 0) {
+                throw Libc.failure(errno, "mknodat", dirName(dirfd), path, octal(mode), Stat.major(dev) + ":" + Stat.minor(dev));
             }
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -160,10 +144,9 @@ public final class Fs {
     public static void symlinkat(byte[] target, int dirfd, byte[] linkPath) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Symlinkat.H.invokeExact(errno, Libc.cString(arena, target), dirfd, Libc.cString(arena, linkPath));
+            long rc = Libc.syscall(errno, Arch.Nr.SYMLINKAT, Libc.cString(arena, target).address(), dirfd,
+                    Libc.cString(arena, linkPath).address());
             if (rc != 0) throw Libc.failure(errno, "symlinkat", target, dirName(dirfd), linkPath);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -172,11 +155,9 @@ public final class Fs {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buf = arena.allocate(PATH_MAX);
-            long n = (long) Readlinkat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), buf, (long) PATH_MAX);
+            long n = Libc.syscall(errno, Arch.Nr.READLINKAT, dirfd, Libc.cString(arena, path).address(), buf.address(), PATH_MAX);
             if (n < 0) throw Libc.failure(errno, "readlinkat", dirName(dirfd), path);
             return buf.asSlice(0, n).toArray(JAVA_BYTE);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -184,11 +165,9 @@ public final class Fs {
     public static void linkat(int oldDirfd, byte[] oldPath, int newDirfd, byte[] newPath) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Linkat.H.invokeExact(errno, oldDirfd, Libc.cString(arena, oldPath), newDirfd,
-                    Libc.cString(arena, newPath), 0);
+            long rc = Libc.syscall(errno, Arch.Nr.LINKAT, oldDirfd, Libc.cString(arena, oldPath).address(), newDirfd,
+                    Libc.cString(arena, newPath).address(), 0);
             if (rc != 0) throw Libc.failure(errno, "linkat", dirName(oldDirfd), oldPath, dirName(newDirfd), newPath);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -196,10 +175,9 @@ public final class Fs {
     public static void fchownat(int dirfd, byte[] path, int uid, int gid, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Fchownat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), uid, gid, flags);
-            if (rc != 0) throw Libc.failure(errno, "fchownat", dirName(dirfd), path, uid, gid, flags);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.FCHOWNAT, dirfd, Libc.cString(arena, path).address(), uid, gid, flags) != 0) {
+                throw Libc.failure(errno, "fchownat", dirName(dirfd), path, uid, gid, flags);
+            }
         }
     }
 
@@ -207,10 +185,9 @@ public final class Fs {
     public static void fchmodat(int dirfd, byte[] path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Fchmodat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), mode, 0);
-            if (rc != 0) throw Libc.failure(errno, "fchmodat", dirName(dirfd), path, octal(mode));
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.FCHMODAT, dirfd, Libc.cString(arena, path).address(), mode) != 0) {
+                throw Libc.failure(errno, "fchmodat", dirName(dirfd), path, octal(mode));
+            }
         }
     }
 
@@ -223,10 +200,9 @@ public final class Fs {
             times.set(JAVA_LONG, 8, nanos);
             times.set(JAVA_LONG, 16, seconds);
             times.set(JAVA_LONG, 24, nanos);
-            int rc = (int) Utimensat.H.invokeExact(errno, dirfd, Libc.cString(arena, path), times, AT_SYMLINK_NOFOLLOW);
+            long rc = Libc.syscall(errno, Arch.Nr.UTIMENSAT, dirfd, Libc.cString(arena, path).address(), times.address(),
+                    AT_SYMLINK_NOFOLLOW);
             if (rc != 0) throw Libc.failure(errno, "utimensat", dirName(dirfd), path, seconds);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -236,13 +212,11 @@ public final class Fs {
             MemorySegment errno = Libc.errnoSlot(arena);
             long left = count;
             while (left > 0) {
-                long n = (long) Sendfile.H.invokeExact(errno, out, in, MemorySegment.NULL, Math.min(left, 1L << 30));
+                long n = Libc.syscall(errno, Arch.Nr.SENDFILE, out, in, 0, Math.min(left, 1L << 30));
                 if (n < 0) throw Libc.failure(errno, "sendfile", out, in, left);
                 if (n == 0) break;   // the file shrank under us: copy what there is
                 left -= n;
             }
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -251,8 +225,8 @@ public final class Fs {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int rc = (int) Statx.H.invokeExact(errno, dirfd, Libc.cString(arena, path), flags,
-                    STATX_BASIC_STATS | STATX_MNT_ID, buf);
+            long rc = Libc.syscall(errno, Arch.Nr.STATX, dirfd, Libc.cString(arena, path).address(), flags,
+                    STATX_BASIC_STATS | STATX_MNT_ID, buf.address());
             if (rc != 0) throw Libc.failure(errno, "statx", dirName(dirfd), path, flags);
             // struct statx: see linux/stat.h; offsets are the same on every architecture.
             int mask = buf.get(JAVA_INT, 0);
@@ -268,8 +242,6 @@ public final class Fs {
             long dev = Stat.makedev(buf.get(JAVA_INT, 136), buf.get(JAVA_INT, 140));
             long mountId = (mask & STATX_MNT_ID) != 0 ? buf.get(JAVA_LONG, 144) : -1;
             return new Stat(dev, ino, mode, Integer.toUnsignedLong(nlink), uid, gid, size, rdev, mtime, mtimeNanos, mountId);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -292,11 +264,10 @@ public final class Fs {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buf = arena.allocate(STATFS_SIZE, 8);
-            int rc = (int) Statfs.H.invokeExact(errno, Libc.cString(arena, path), buf);
-            if (rc != 0) throw Libc.failure(errno, "statfs", path);
+            if (Libc.syscall(errno, Arch.Nr.STATFS, Libc.cString(arena, path).address(), buf.address()) != 0) {
+                throw Libc.failure(errno, "statfs", path);
+            }
             return statFs(buf);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -304,29 +275,23 @@ public final class Fs {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buf = arena.allocate(STATFS_SIZE, 8);
-            int rc = (int) Fstatfs.H.invokeExact(errno, fd, buf);
-            if (rc != 0) throw Libc.failure(errno, "fstatfs", fd);
+            if (Libc.syscall(errno, Arch.Nr.FSTATFS, fd, buf.address()) != 0) throw Libc.failure(errno, "fstatfs", fd);
             return statFs(buf);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
     public static void chroot(String path) {
-        pathCall(Chroot.H, "chroot", path);
+        pathCall(Arch.Nr.CHROOT, "chroot", path);
     }
 
     public static void chdir(String path) {
-        pathCall(Chdir.H, "chdir", path);
+        pathCall(Arch.Nr.CHDIR, "chdir", path);
     }
 
     public static void fchdir(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Fchdir.H.invokeExact(errno, fd);
-            if (rc != 0) throw Libc.failure(errno, "fchdir", fd);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.FCHDIR, fd) != 0) throw Libc.failure(errno, "fchdir", fd);
         }
     }
 
@@ -334,13 +299,10 @@ public final class Fs {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void pathCall(MethodHandle handle, String function, String path) {
+    private static void pathCall(Arch.Nr nr, String function, String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) handle.invokeExact(errno, Libc.cString(arena, path));
-            if (rc != 0) throw Libc.failure(errno, function, path);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, nr, Libc.cString(arena, path).address()) != 0) throw Libc.failure(errno, function, path);
         }
     }
 
@@ -356,95 +318,5 @@ public final class Fs {
 
     private static String octal(int mode) {
         return "0" + Integer.toOctalString(mode);
-    }
-
-    private static final class Openat {
-        static final MethodHandle H = Libc.downcall("openat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                java.lang.foreign.Linker.Option.firstVariadicArg(3));
-    }
-
-    private static final class Close {
-        static final MethodHandle H = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Getdents64 {
-        static final MethodHandle H = Libc.downcall("getdents64",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-
-    private static final class Unlinkat {
-        static final MethodHandle H = Libc.downcall("unlinkat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Mkdirat {
-        static final MethodHandle H = Libc.downcall("mkdirat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Mknodat {
-        static final MethodHandle H = Libc.downcall("mknodat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    }
-
-    private static final class Symlinkat {
-        static final MethodHandle H = Libc.downcall("symlinkat",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    }
-
-    private static final class Statx {
-        static final MethodHandle H = Libc.downcall("statx",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    }
-
-    private static final class Statfs {
-        static final MethodHandle H = Libc.downcall("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    }
-
-    private static final class Fstatfs {
-        static final MethodHandle H = Libc.downcall("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    }
-
-    private static final class Chroot {
-        static final MethodHandle H = Libc.downcall("chroot", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    }
-
-    private static final class Chdir {
-        static final MethodHandle H = Libc.downcall("chdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    }
-
-    private static final class Fchdir {
-        static final MethodHandle H = Libc.downcall("fchdir", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Readlinkat {
-        static final MethodHandle H = Libc.downcall("readlinkat",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    }
-
-    private static final class Linkat {
-        static final MethodHandle H = Libc.downcall("linkat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Fchownat {
-        static final MethodHandle H = Libc.downcall("fchownat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Fchmodat {
-        static final MethodHandle H = Libc.downcall("fchmodat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Utimensat {
-        static final MethodHandle H = Libc.downcall("utimensat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Sendfile {
-        static final MethodHandle H = Libc.downcall("sendfile",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     }
 }

@@ -1,6 +1,7 @@
 package liftoff.sys;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -14,10 +15,12 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The one place that links C library functions. Every syscall wrapper declares its downcall handle
- * in a holder class of its own, so a handle is built the first time its call is made and never
- * again (the JVM initialises a class once, thread-safely), and the init pays only for the calls it
- * uses. errno is captured by the linker right after the call, before the JVM can clobber it.
+ * The one place that links C library functions. Every system call goes through one downcall
+ * handle, to glibc's syscall(2) with six long arguments: building a downcall handle costs tens of
+ * milliseconds per distinct signature under the interpreter the init runs in (one shape for all
+ * calls made the boot measurably faster than one handle per function), and pointers travel as
+ * their addresses. The handle is built on the first call (a holder class: once, thread-safely).
+ * errno is captured by the linker right after the call, before the JVM can clobber it.
  */
 final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -29,12 +32,23 @@ final class Libc {
 
     private Libc() {}
 
-    /** A handle whose first argument is the errno capture segment from {@link #errnoSlot}. */
-    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = CAPTURE_ERRNO;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.downcallHandle(symbol(name), descriptor, options);
+    /**
+     * syscall(2): returns the kernel's result, or -1 with the errno in {@code errnoSlot}. Missing
+     * arguments are 0; strings and buffers are passed as {@link MemorySegment#address()}.
+     */
+    static long syscall(MemorySegment errnoSlot, Arch.Nr nr, long... args) {
+        long[] a = new long[6];
+        System.arraycopy(args, 0, a, 0, args.length);
+        try {
+            return (long) Syscall.H.invokeExact(errnoSlot, nr.number, a[0], a[1], a[2], a[3], a[4], a[5]);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Builds the syscall handle now (the AOT training run and the root switch want it early). */
+    static void link() {
+        MethodHandle unused = Syscall.H;
     }
 
     /** A handle for a function that does not report through errno. */
@@ -79,12 +93,18 @@ final class Libc {
     }
 
     /**
-     * invokeExact declares Throwable; a downcall can only throw what the wrapper threw itself
-     * or an Error, so anything else is a bug worth an Error.
+     * invokeExact declares Throwable; a downcall can only throw an Error, so anything else is a
+     * bug worth an Error.
      */
     static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) return r;
         if (t instanceof Error e) throw e;
         throw new AssertionError("unexpected checked exception from a downcall", t);
+    }
+
+    private static final class Syscall {
+        static final MethodHandle H = LINKER.downcallHandle(symbol("syscall"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
     }
 }

@@ -1,14 +1,7 @@
 package liftoff.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /** finit_module(2): loads a kernel module from an open file, so the module is never copied into the JVM. */
 public final class Modules {
@@ -24,17 +17,9 @@ public final class Modules {
     public static void finitModule(int fd, String params, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            // glibc has no finit_module wrapper: syscall(2) takes the number, then the arguments.
-            long rc = (long) Syscall.H.invokeExact(errno, Arch.SYS_FINIT_MODULE, fd, arena.allocateFrom(params), flags);
-            if (rc != 0) throw Libc.failure(errno, "finit_module", fd, params, flags);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.FINIT_MODULE, fd, arena.allocateFrom(params).address(), flags) != 0) {
+                throw Libc.failure(errno, "finit_module", fd, params, flags);
+            }
         }
-    }
-
-    private static final class Syscall {
-        static final MethodHandle H = Libc.downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
-                Linker.Option.firstVariadicArg(1));
     }
 }

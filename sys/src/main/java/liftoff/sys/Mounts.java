@@ -1,13 +1,7 @@
 package liftoff.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /** mount(2), umount2(2), pivot_root(2). */
 public final class Mounts {
@@ -50,8 +44,9 @@ public final class Mounts {
     public static void mount(String source, String target, String fstype, long flags, String data) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Mount.H.invokeExact(errno, Libc.cString(arena, source), Libc.cString(arena, target),
-                    Libc.cString(arena, fstype), flags, Libc.cString(arena, data));
+            long rc = Libc.syscall(errno, Arch.Nr.MOUNT, Libc.cString(arena, source).address(),
+                    Libc.cString(arena, target).address(), Libc.cString(arena, fstype).address(), flags,
+                    Libc.cString(arena, data).address());
             if (rc != 0) {
                 Flags f = new Flags(flags, MS_BITS, MS_NAMES);
                 Object[] args = data != null ? new Object[] {source, target, fstype, f, data}
@@ -59,8 +54,6 @@ public final class Mounts {
                         : new Object[] {source, target, fstype};
                 throw Libc.failure(errno, "mount", args);
             }
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -73,14 +66,12 @@ public final class Mounts {
     public static void umount(String target, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Umount2.H.invokeExact(errno, Libc.cString(arena, target), flags);
+            long rc = Libc.syscall(errno, Arch.Nr.UMOUNT2, Libc.cString(arena, target).address(), flags);
             if (rc != 0) {
                 Object[] args = flags != 0 ? new Object[] {target, new Flags(flags, MNT_BITS, MNT_NAMES)}
                         : new Object[] {target};
                 throw Libc.failure(errno, "umount2", args);
             }
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -88,23 +79,9 @@ public final class Mounts {
     public static void pivotRoot(String newRoot, String putOld) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) PivotRoot.H.invokeExact(errno, Libc.cString(arena, newRoot), Libc.cString(arena, putOld));
+            long rc = Libc.syscall(errno, Arch.Nr.PIVOT_ROOT, Libc.cString(arena, newRoot).address(),
+                    Libc.cString(arena, putOld).address());
             if (rc != 0) throw Libc.failure(errno, "pivot_root", newRoot, putOld);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
-    }
-
-    private static final class Mount {
-        static final MethodHandle H = Libc.downcall("mount",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    }
-
-    private static final class Umount2 {
-        static final MethodHandle H = Libc.downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class PivotRoot {
-        static final MethodHandle H = Libc.downcall("pivot_root", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     }
 }

@@ -4,10 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /** execve, setsid, kill, waitpid, dup3, sync, reboot: the calls of a process that is PID 1. */
@@ -19,6 +16,10 @@ public final class Processes {
     public static final int RB_AUTOBOOT = 0x01234567;
     public static final int RB_HALT_SYSTEM = 0xcdef0123;
     public static final int RB_POWER_OFF = 0x4321fedc;
+
+    // The raw reboot syscall wants these two before the command, against reboots by accident.
+    private static final long LINUX_REBOOT_MAGIC1 = 0xfee1deadL;
+    private static final long LINUX_REBOOT_MAGIC2 = 672274793L;
 
     private Processes() {}
 
@@ -36,11 +37,8 @@ public final class Processes {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment args = stringArray(arena, argv);
             MemorySegment environ = env == null ? Environ.POINTER.get(ADDRESS, 0) : stringArray(arena, env);
-            // execve returns only on failure.
-            int unused = (int) Execve.H.invokeExact(errno, Libc.cString(arena, path), args, environ);
-            throw Libc.failure(errno, "execve", path, argv.toString());
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            Libc.syscall(errno, Arch.Nr.EXECVE, Libc.cString(arena, path).address(), args.address(), environ.address());
+            throw Libc.failure(errno, "execve", path, argv.toString());   // execve returns only on failure
         }
     }
 
@@ -56,37 +54,30 @@ public final class Processes {
     public static int setsid() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int sid = (int) Setsid.H.invokeExact(errno);
+            long sid = Libc.syscall(errno, Arch.Nr.SETSID);
             if (sid < 0) throw Libc.failure(errno, "setsid");
-            return sid;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            return (int) sid;
         }
     }
 
     public static void kill(int pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Kill.H.invokeExact(errno, pid, signal);
-            if (rc != 0) throw Libc.failure(errno, "kill", pid, signal);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.KILL, pid, signal) != 0) throw Libc.failure(errno, "kill", pid, signal);
         }
     }
 
     /**
-     * waitpid(2). Returns the reaped child and its status, or null with {@link #WNOHANG} when no
-     * child has changed state yet.
+     * waitpid(2) (the wait4 syscall). Returns the reaped child and its status, or null with
+     * {@link #WNOHANG} when no child has changed state yet.
      */
     public static WaitStatus waitpid(int pid, int options) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment status = arena.allocate(JAVA_INT);
-            int reaped = (int) Waitpid.H.invokeExact(errno, pid, status, options);
+            long reaped = Libc.syscall(errno, Arch.Nr.WAIT4, pid, status.address(), options, 0);
             if (reaped < 0) throw Libc.failure(errno, "waitpid", pid, options);
-            return reaped == 0 ? null : new WaitStatus(reaped, status.get(JAVA_INT, 0));
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            return reaped == 0 ? null : new WaitStatus((int) reaped, status.get(JAVA_INT, 0));
         }
     }
 
@@ -94,18 +85,13 @@ public final class Processes {
     public static void dup3(int oldfd, int newfd, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int rc = (int) Dup3.H.invokeExact(errno, oldfd, newfd, flags);
-            if (rc < 0) throw Libc.failure(errno, "dup3", oldfd, newfd, flags);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            if (Libc.syscall(errno, Arch.Nr.DUP3, oldfd, newfd, flags) < 0) throw Libc.failure(errno, "dup3", oldfd, newfd, flags);
         }
     }
 
     public static void sync() {
-        try {
-            Sync.H.invokeExact();
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.syscall(Libc.errnoSlot(arena), Arch.Nr.SYNC);
         }
     }
 
@@ -113,10 +99,8 @@ public final class Processes {
     public static void reboot(int command) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            int unused = (int) Reboot.H.invokeExact(errno, command);
+            Libc.syscall(errno, Arch.Nr.REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, command, 0);
             throw Libc.failure(errno, "reboot", "0x" + Integer.toHexString(command));
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
         }
     }
 
@@ -146,34 +130,6 @@ public final class Processes {
     }
 
     private static final class Environ {
-        static final MemorySegment POINTER = Libc.symbol("environ").reinterpret(ValueLayout.ADDRESS.byteSize());
-    }
-
-    private static final class Execve {
-        static final MethodHandle H = Libc.downcall("execve", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    }
-
-    private static final class Setsid {
-        static final MethodHandle H = Libc.downcall("setsid", FunctionDescriptor.of(JAVA_INT));
-    }
-
-    private static final class Kill {
-        static final MethodHandle H = Libc.downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Waitpid {
-        static final MethodHandle H = Libc.downcall("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Dup3 {
-        static final MethodHandle H = Libc.downcall("dup3", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Sync {
-        static final MethodHandle H = Libc.plainDowncall("sync", FunctionDescriptor.ofVoid());
-    }
-
-    private static final class Reboot {
-        static final MethodHandle H = Libc.downcall("reboot", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MemorySegment POINTER = Libc.symbol("environ").reinterpret(ADDRESS.byteSize());
     }
 }
