@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import liftoff.sys.Stat;
 
 /**
  * Streams the entries of one cpio archive, the way the kernel's init/initramfs.c does: an explicit
@@ -108,11 +109,11 @@ public final class CpioReader {
 
     private void validate(Entry e) throws CpioFormatException {
         switch (e.type()) {
-            case Entry.S_IFREG -> { }
-            case Entry.S_IFLNK -> {
+            case Stat.S_IFREG -> { }
+            case Stat.S_IFLNK -> {
                 if (e.size() == 0 || e.size() > PATH_MAX) throw error(e.name(), "symlink target of " + e.size() + " bytes");
             }
-            case Entry.S_IFDIR, Entry.S_IFCHR, Entry.S_IFBLK, Entry.S_IFIFO, Entry.S_IFSOCK -> {
+            case Stat.S_IFDIR, Stat.S_IFCHR, Stat.S_IFBLK, Stat.S_IFIFO, Stat.S_IFSOCK -> {
                 if (e.size() != 0) throw error(e.name(), "a " + Modes.typeName(e.mode()) + " with a body of " + e.size() + " bytes");
             }
             default -> throw error(e.name(), String.format("unknown file type in mode %06o", e.mode()));

@@ -1,20 +1,18 @@
 package liftoff.cpio;
 
+import static liftoff.sys.Stat.S_IFBLK;
+import static liftoff.sys.Stat.S_IFCHR;
+import static liftoff.sys.Stat.S_IFDIR;
+import static liftoff.sys.Stat.S_IFLNK;
+import static liftoff.sys.Stat.S_IFMT;
+import static liftoff.sys.Stat.S_IFREG;
+
 /**
  * One cpio header. The name is raw bytes (no trailing NUL): names need not be UTF-8 and are kept
  * byte for byte. {@code size} is the body length: file data, or a symlink's target.
  */
 public record Entry(byte[] name, long ino, int mode, long uid, long gid, long nlink, long mtime, long size,
                     int devMajor, int devMinor, int rdevMajor, int rdevMinor) {
-
-    public static final int S_IFMT = 0170000;
-    public static final int S_IFSOCK = 0140000;
-    public static final int S_IFLNK = 0120000;
-    public static final int S_IFREG = 0100000;
-    public static final int S_IFBLK = 0060000;
-    public static final int S_IFDIR = 0040000;
-    public static final int S_IFCHR = 0020000;
-    public static final int S_IFIFO = 0010000;
 
     /** The name that ends an archive. */
     static final byte[] TRAILER = Names.bytes("TRAILER!!!");

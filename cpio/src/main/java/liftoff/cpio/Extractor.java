@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import liftoff.sys.Stat;
 
 /**
  * Unpacks an image into a directory, safely:
@@ -110,12 +111,12 @@ public final class Extractor {
         if (parent != null) ensureDirectory(parent);
         Path target = dest.resolve(rel);
         switch (e.type()) {
-            case Entry.S_IFDIR -> {
+            case Stat.S_IFDIR -> {
                 makeDirectory(rel, target);
                 directories.put(rel, e);
             }
-            case Entry.S_IFREG -> file(image, e, rel, target);
-            case Entry.S_IFLNK -> {
+            case Stat.S_IFREG -> file(image, e, rel, target);
+            case Stat.S_IFLNK -> {
                 Path link = FsNames.path(image.smallBody());
                 place(target, e, tmp -> Files.createSymbolicLink(tmp, link));
             }

@@ -1,31 +1,33 @@
 package liftoff.cpio;
 
+import liftoff.sys.Stat;
+
 /** Mode bits as people read them. */
 public final class Modes {
     private Modes() {}
 
     public static String typeName(int mode) {
-        return switch (mode & Entry.S_IFMT) {
-            case Entry.S_IFREG -> "file";
-            case Entry.S_IFDIR -> "directory";
-            case Entry.S_IFLNK -> "symlink";
-            case Entry.S_IFCHR -> "character device";
-            case Entry.S_IFBLK -> "block device";
-            case Entry.S_IFIFO -> "FIFO";
-            case Entry.S_IFSOCK -> "socket";
+        return switch (mode & Stat.S_IFMT) {
+            case Stat.S_IFREG -> "file";
+            case Stat.S_IFDIR -> "directory";
+            case Stat.S_IFLNK -> "symlink";
+            case Stat.S_IFCHR -> "character device";
+            case Stat.S_IFBLK -> "block device";
+            case Stat.S_IFIFO -> "FIFO";
+            case Stat.S_IFSOCK -> "socket";
             default -> "unknown type";
         };
     }
 
     /** The {@code ls -l} string, e.g. "drwxr-xr-x" or "-rwsr-xr-x". */
     public static String string(int mode) {
-        char type = switch (mode & Entry.S_IFMT) {
-            case Entry.S_IFDIR -> 'd';
-            case Entry.S_IFLNK -> 'l';
-            case Entry.S_IFCHR -> 'c';
-            case Entry.S_IFBLK -> 'b';
-            case Entry.S_IFIFO -> 'p';
-            case Entry.S_IFSOCK -> 's';
+        char type = switch (mode & Stat.S_IFMT) {
+            case Stat.S_IFDIR -> 'd';
+            case Stat.S_IFLNK -> 'l';
+            case Stat.S_IFCHR -> 'c';
+            case Stat.S_IFBLK -> 'b';
+            case Stat.S_IFIFO -> 'p';
+            case Stat.S_IFSOCK -> 's';
             default -> '-';
         };
         StringBuilder sb = new StringBuilder(10).append(type);

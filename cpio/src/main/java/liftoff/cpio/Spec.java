@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
+import liftoff.sys.Stat;
 
 /**
  * The kernel's gen_init_cpio input format (usr/gen_init_cpio.c), so images can hold device nodes
@@ -51,35 +52,35 @@ public final class Spec {
                 if (!a.isRegularFile()) throw new IllegalArgumentException(f[2] + " is not a regular file");
                 long fileMtime = a.lastModifiedTime().toMillis() / 1000;
                 Object group = f.length > 6 ? new Object() : null;
-                plan.addFile(Entry.of(name(f[1]), Entry.S_IFREG | mode(f[3]), id(f[4]), id(f[5]), fileMtime, a.size()), source, group);
+                plan.addFile(Entry.of(name(f[1]), Stat.S_IFREG | mode(f[3]), id(f[4]), id(f[5]), fileMtime, a.size()), source, group);
                 for (int k = 6; k < f.length; k++) {
-                    plan.addFile(Entry.of(name(f[k]), Entry.S_IFREG | mode(f[3]), id(f[4]), id(f[5]), fileMtime, a.size()), source, group);
+                    plan.addFile(Entry.of(name(f[k]), Stat.S_IFREG | mode(f[3]), id(f[4]), id(f[5]), fileMtime, a.size()), source, group);
                 }
             }
             case "dir" -> {
                 need(f, 5, "dir NAME MODE UID GID");
-                plan.add(new Entry(name(f[1]), 0, Entry.S_IFDIR | mode(f[2]), id(f[3]), id(f[4]), 2, mtime, 0, 0, 0, 0, 0));
+                plan.add(new Entry(name(f[1]), 0, Stat.S_IFDIR | mode(f[2]), id(f[3]), id(f[4]), 2, mtime, 0, 0, 0, 0, 0));
             }
             case "nod" -> {
                 need(f, 8, "nod NAME MODE UID GID b|c MAJ MIN");
                 int type = switch (f[5]) {
-                    case "b" -> Entry.S_IFBLK;
-                    case "c" -> Entry.S_IFCHR;
+                    case "b" -> Stat.S_IFBLK;
+                    case "c" -> Stat.S_IFCHR;
                     default -> throw new IllegalArgumentException("device type must be b or c, not " + f[5]);
                 };
                 plan.add(Entry.node(name(f[1]), type | mode(f[2]), id(f[3]), id(f[4]), mtime, (int) id(f[6]), (int) id(f[7])));
             }
             case "slink" -> {
                 need(f, 6, "slink NAME TARGET MODE UID GID");
-                plan.addSymlink(Entry.of(name(f[1]), Entry.S_IFLNK | mode(f[3]), id(f[4]), id(f[5]), mtime, 0), bytes(f[2]));
+                plan.addSymlink(Entry.of(name(f[1]), Stat.S_IFLNK | mode(f[3]), id(f[4]), id(f[5]), mtime, 0), bytes(f[2]));
             }
             case "pipe" -> {
                 need(f, 5, "pipe NAME MODE UID GID");
-                plan.add(Entry.node(name(f[1]), Entry.S_IFIFO | mode(f[2]), id(f[3]), id(f[4]), mtime, 0, 0));
+                plan.add(Entry.node(name(f[1]), Stat.S_IFIFO | mode(f[2]), id(f[3]), id(f[4]), mtime, 0, 0));
             }
             case "sock" -> {
                 need(f, 5, "sock NAME MODE UID GID");
-                plan.add(Entry.node(name(f[1]), Entry.S_IFSOCK | mode(f[2]), id(f[3]), id(f[4]), mtime, 0, 0));
+                plan.add(Entry.node(name(f[1]), Stat.S_IFSOCK | mode(f[2]), id(f[3]), id(f[4]), mtime, 0, 0));
             }
             default -> throw new IllegalArgumentException("unknown type \"" + f[0] + "\" (file, dir, nod, slink, pipe, sock)");
         }

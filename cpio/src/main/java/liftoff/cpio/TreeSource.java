@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import liftoff.sys.Stat;
 
 /**
  * Adds a directory tree to a plan: the directory's contents become the archive's top level, in
@@ -38,17 +39,17 @@ public final class TreeSource {
             long uid = (Integer) a.get("uid");
             long gid = (Integer) a.get("gid");
             long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
-            switch (mode & Entry.S_IFMT) {
-                case Entry.S_IFDIR -> {
+            switch (mode & Stat.S_IFMT) {
+                case Stat.S_IFDIR -> {
                     plan.add(new Entry(name, 0, mode, uid, gid, 2, mtime, 0, 0, 0, 0, 0));
                     walk(plan, c.path, name);
                 }
-                case Entry.S_IFREG -> {
+                case Stat.S_IFREG -> {
                     long nlink = (Integer) a.get("nlink");
                     Object key = nlink > 1 ? List.of(a.get("dev"), a.get("ino")) : null;
                     plan.addFile(Entry.of(name, mode, uid, gid, mtime, (Long) a.get("size")), c.path, key);
                 }
-                case Entry.S_IFLNK -> plan.addSymlink(Entry.of(name, mode, uid, gid, mtime, 0),
+                case Stat.S_IFLNK -> plan.addSymlink(Entry.of(name, mode, uid, gid, mtime, 0),
                         FsNames.bytes(Files.readSymbolicLink(c.path)));
                 default -> {
                     long rdev = (Long) a.get("rdev");

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import liftoff.sys.Stat;
 
 /** Test helpers: archives built in memory, and every entry of an image read back. */
 final class Archives {
@@ -19,11 +20,11 @@ final class Archives {
     }
 
     static Entry file(String name, int size) {
-        return Entry.of(name(name), Entry.S_IFREG | 0644, 0, 0, 1_700_000_000L, size);
+        return Entry.of(name(name), Stat.S_IFREG | 0644, 0, 0, 1_700_000_000L, size);
     }
 
     static Entry dir(String name) {
-        return Entry.of(name(name), Entry.S_IFDIR | 0755, 0, 0, 1_700_000_000L, 0);
+        return Entry.of(name(name), Stat.S_IFDIR | 0755, 0, 0, 1_700_000_000L, 0);
     }
 
     /** A small archive: a directory, two files (one empty) and a symlink. */
@@ -33,7 +34,7 @@ final class Archives {
             w.add(dir("etc"));
             w.add(file("etc/hostname", 6), name("liftof"));
             w.add(file("etc/empty", 0));
-            w.add(Entry.of(name("etc/link"), Entry.S_IFLNK | 0777, 0, 0, 1_700_000_000L, 8), name("hostname"));
+            w.add(Entry.of(name("etc/link"), Stat.S_IFLNK | 0777, 0, 0, 1_700_000_000L, 8), name("hostname"));
         }
         return out.toByteArray();
     }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import liftoff.sys.Stat;
 import org.junit.jupiter.api.Test;
 
 class CpioFormatTest {
@@ -67,12 +68,12 @@ class CpioFormatTest {
         longest[longest.length - 1] = 'x';
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CpioWriter w = new CpioWriter(out, Format.NEWC)) {
-            w.add(Entry.of(latin1, Entry.S_IFREG | 0600, 0, 0, 0, 0));
-            w.add(Entry.of(longest, Entry.S_IFREG | 0600, 0, 0, 0, 0));
+            w.add(Entry.of(latin1, Stat.S_IFREG | 0600, 0, 0, 0, 0));
+            w.add(Entry.of(longest, Stat.S_IFREG | 0600, 0, 0, 0, 0));
         }
         byte[] tooLong = Arrays.copyOf(longest, CpioReader.PATH_MAX);
         try (CpioWriter w = new CpioWriter(new ByteArrayOutputStream(), Format.NEWC)) {
-            assertThrows(IllegalArgumentException.class, () -> w.add(Entry.of(tooLong, Entry.S_IFREG | 0600, 0, 0, 0, 0)));
+            assertThrows(IllegalArgumentException.class, () -> w.add(Entry.of(tooLong, Stat.S_IFREG | 0600, 0, 0, 0, 0)));
         }
         List<Archives.Read> all = Archives.readAll(out.toByteArray());
         assertArrayEquals(latin1, all.get(0).entry().name());

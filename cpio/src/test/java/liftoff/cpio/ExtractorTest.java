@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import liftoff.sys.Stat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +76,7 @@ class ExtractorTest {
     @Test
     void namesThatWouldEscapeAreRefusedAndNothingLandsOutside() throws IOException {
         for (String hostile : List.of("../escape", "/abs/escape", "a/../../escape", "./../escape")) {
-            byte[] image = single(Entry.of(name(hostile), Entry.S_IFREG | 0644, 0, 0, 0, 1), name("x"));
+            byte[] image = single(Entry.of(name(hostile), Stat.S_IFREG | 0644, 0, 0, 0, 1), name("x"));
             Path dest = tmp.resolve("d");
             CpioFormatException e = assertThrows(CpioFormatException.class, () -> extract(image, dest));
             assertTrue(e.getMessage().contains("refused"), e.getMessage());
@@ -89,7 +90,7 @@ class ExtractorTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CpioWriter w = new CpioWriter(out, Format.NEWC)) {
             byte[] target = name(outside.toString());
-            w.add(Entry.of(name("evil"), Entry.S_IFLNK | 0777, 0, 0, 0, target.length), target);
+            w.add(Entry.of(name("evil"), Stat.S_IFLNK | 0777, 0, 0, 0, target.length), target);
             w.add(Archives.file("evil/payload", 1), name("x"));
         }
         Path dest = tmp.resolve("dest");
@@ -106,7 +107,7 @@ class ExtractorTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CpioWriter w = new CpioWriter(out, Format.NEWC)) {
             byte[] target = name(victim.toString());
-            w.add(Entry.of(name("f"), Entry.S_IFLNK | 0777, 0, 0, 0, target.length), target);
+            w.add(Entry.of(name("f"), Stat.S_IFLNK | 0777, 0, 0, 0, target.length), target);
             w.add(Archives.file("f", 3), name("new"));
             w.add(Archives.file("g", 3), name("old"));
             w.add(Archives.dir("g"));
@@ -137,14 +138,14 @@ class ExtractorTest {
     void hardLinkDataOnTheLastMemberAndLinksForgottenAtTrailer() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CpioWriter w = new CpioWriter(out, Format.NEWC)) {
-            w.add(new Entry(name("a"), 7, Entry.S_IFREG | 0644, 0, 0, 3, 0, 0, 0, 0, 0, 0));
-            w.add(new Entry(name("b"), 7, Entry.S_IFREG | 0644, 0, 0, 3, 0, 0, 0, 0, 0, 0));
-            w.add(new Entry(name("c"), 7, Entry.S_IFREG | 0644, 0, 0, 3, 0, 4, 0, 0, 0, 0), name("data"));
+            w.add(new Entry(name("a"), 7, Stat.S_IFREG | 0644, 0, 0, 3, 0, 0, 0, 0, 0, 0));
+            w.add(new Entry(name("b"), 7, Stat.S_IFREG | 0644, 0, 0, 3, 0, 0, 0, 0, 0, 0));
+            w.add(new Entry(name("c"), 7, Stat.S_IFREG | 0644, 0, 0, 3, 0, 4, 0, 0, 0, 0), name("data"));
         }
         byte[] first = out.toByteArray();
         out.reset();
         try (CpioWriter w = new CpioWriter(out, Format.NEWC)) {  // same ino in a later archive: a different file
-            w.add(new Entry(name("d"), 7, Entry.S_IFREG | 0644, 0, 0, 2, 0, 5, 0, 0, 0, 0), name("other"));
+            w.add(new Entry(name("d"), 7, Stat.S_IFREG | 0644, 0, 0, 2, 0, 5, 0, 0, 0, 0), name("other"));
         }
         Path dest = tmp.resolve("dest");
         extract(Archives.concat(first, out.toByteArray()), dest);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import liftoff.sys.Stat;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of broken input ends in one CpioFormatException whose message names the offset and, when known, the entry. */
@@ -82,7 +83,7 @@ class MalformedInputTest {
     void hostileHeaders() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CpioWriter w = new CpioWriter(out, Format.NEWC)) {
-            w.add(Entry.of(name("a/b"), Entry.S_IFREG | 0644, 0, 0, 0, 0));
+            w.add(Entry.of(name("a/b"), Stat.S_IFREG | 0644, 0, 0, 0, 0));
         }
         byte[] ok = out.toByteArray();
         // a NUL inside the name, a name longer than PATH_MAX, a file type that does not exist, a directory with a body

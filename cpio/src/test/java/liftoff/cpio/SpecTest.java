@@ -59,7 +59,7 @@ class SpecTest {
         assertEquals(List.of("dev", "dev/console", "dev/sda", "bin", "init", "bin/init", "bin/sh", "bin/busybox",
                 "dev/initctl", "dev/log"), Archives.names(all).subList(0, 10));
         Entry console = all.get(1).entry();
-        assertEquals(Entry.S_IFCHR | 0600, console.mode());
+        assertEquals(Stat.S_IFCHR | 0600, console.mode());
         assertEquals(5, console.rdevMajor());
         assertEquals(1, console.rdevMinor());
         assertEquals(6, all.get(2).entry().gid());
@@ -71,8 +71,8 @@ class SpecTest {
         assertEquals(0, init.size());
         assertArrayEquals("#!/bin/sh\n".getBytes(StandardCharsets.US_ASCII), all.get(6).body());
         assertArrayEquals("/init".getBytes(StandardCharsets.US_ASCII), all.get(7).body());
-        assertEquals(Entry.S_IFIFO, all.get(8).entry().type());
-        assertEquals(Entry.S_IFSOCK, all.get(9).entry().type());
+        assertEquals(Stat.S_IFIFO, all.get(8).entry().type());
+        assertEquals(Stat.S_IFSOCK, all.get(9).entry().type());
         assertArrayEquals(LATIN1_NAME, all.get(10).entry().name());
         assertEquals(1_700_000_000L, all.get(0).entry().mtime());
     }
@@ -95,11 +95,11 @@ class SpecTest {
         Path dest = tmp.resolve("dest");
         new Extractor(dest).extract(ImageReader.of(new ByteArrayInputStream(image())));
         assertEquals(Stat.makedev(5, 1), ((Long) Files.getAttribute(dest.resolve("dev/console"), "unix:rdev")));
-        assertEquals(Entry.S_IFBLK | 0660, (int) (Integer) Files.getAttribute(dest.resolve("dev/sda"), "unix:mode"));
+        assertEquals(Stat.S_IFBLK | 0660, (int) (Integer) Files.getAttribute(dest.resolve("dev/sda"), "unix:mode"));
         assertEquals(6, (int) (Integer) Files.getAttribute(dest.resolve("dev/sda"), "unix:gid"));
         assertTrue(Files.isSymbolicLink(dest.resolve("bin/busybox")));
-        assertEquals(Entry.S_IFIFO | 0600, (int) (Integer) Files.getAttribute(dest.resolve("dev/initctl"), "unix:mode", LinkOption.NOFOLLOW_LINKS));
-        assertEquals(Entry.S_IFSOCK | 0666, (int) (Integer) Files.getAttribute(dest.resolve("dev/log"), "unix:mode", LinkOption.NOFOLLOW_LINKS));
+        assertEquals(Stat.S_IFIFO | 0600, (int) (Integer) Files.getAttribute(dest.resolve("dev/initctl"), "unix:mode", LinkOption.NOFOLLOW_LINKS));
+        assertEquals(Stat.S_IFSOCK | 0666, (int) (Integer) Files.getAttribute(dest.resolve("dev/log"), "unix:mode", LinkOption.NOFOLLOW_LINKS));
         assertEquals(3, (int) (Integer) Files.getAttribute(dest.resolve("bin/sh"), "unix:nlink"));
         try (Stream<Path> s = Files.list(dest)) {
             assertTrue(s.anyMatch(p -> java.util.Arrays.equals(FsNames.bytes(p.getFileName()), LATIN1_NAME)));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import liftoff.sys.Stat;
 
 /** Test helper: a directory tree as comparable text, one line per path (type, mode, size, data, target, links, mtime). */
 final class Trees {
@@ -34,7 +35,7 @@ final class Trees {
                 d.append(" size=").append(a.get("size")).append(" data=").append(java.util.Arrays.hashCode(Files.readAllBytes(p)));
                 String first = firstName.putIfAbsent(a.get("fileKey"), rel);
                 if (first != null) d.append(" hardlink-of=").append(first);
-            } else if ((mode & Entry.S_IFMT) == Entry.S_IFCHR || (mode & Entry.S_IFMT) == Entry.S_IFBLK) {
+            } else if ((mode & Stat.S_IFMT) == Stat.S_IFCHR || (mode & Stat.S_IFMT) == Stat.S_IFBLK) {
                 d.append(" rdev=").append(a.get("rdev"));
             }
             if (withMtimes) d.append(" mtime=").append(((FileTime) a.get("lastModifiedTime")).toMillis() / 1000);

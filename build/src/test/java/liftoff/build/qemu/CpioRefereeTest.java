@@ -19,6 +19,7 @@ import liftoff.cpio.Entry;
 import liftoff.cpio.Format;
 import liftoff.cpio.Spec;
 import liftoff.cpio.TreeSource;
+import liftoff.sys.Stat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -84,12 +85,12 @@ class CpioRefereeTest {
             writeTree(out, "none", Format.CRC);
             for (String c : new String[] {"gzip", "zstd", "xz", "lz4"}) {
                 try (CpioWriter w = new CpioWriter(Compression.parse(c).openSegment(out), Format.NEWC)) {
-                    w.add(Entry.of("seg".getBytes(US_ASCII), Entry.S_IFDIR | 0755, 0, 0, 0, 0));
+                    w.add(Entry.of("seg".getBytes(US_ASCII), Stat.S_IFDIR | 0755, 0, 0, 0, 0));
                     byte[] body = c.substring(0, 2).getBytes(US_ASCII);
-                    w.add(Entry.of(("seg/" + c).getBytes(US_ASCII), Entry.S_IFREG | 0644, 0, 0, 0, body.length), body);
+                    w.add(Entry.of(("seg/" + c).getBytes(US_ASCII), Stat.S_IFREG | 0644, 0, 0, 0, body.length), body);
                     if (c.equals("lz4")) {
                         byte[] last = "last".getBytes(US_ASCII);
-                        w.add(Entry.of("data/replaced".getBytes(US_ASCII), Entry.S_IFREG | 0644, 0, 0, 0, last.length), last);
+                        w.add(Entry.of("data/replaced".getBytes(US_ASCII), Stat.S_IFREG | 0644, 0, 0, 0, last.length), last);
                     }
                 }
             }
