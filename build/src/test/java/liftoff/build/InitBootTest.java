@@ -122,22 +122,22 @@ class InitBootTest {
 
     @Test
     void aWrongRootfstypeEndsInTheRescueShell() throws Exception {
-        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda rootfstype=xfs").disk(bareDisk).start()) {
-            Console console = vm.console();
-            console.await("liftoff: cannot boot: cannot mount the root /dev/vda on /newroot:", BOOT);
-            console.await("mount(\"/dev/vda\", \"/newroot\", \"xfs\", MS_RDONLY): ", Duration.ofSeconds(30));
-            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
-            console.type("busybox poweroff -f\n");
-            assertFalse(vm.waitFor().timedOut());
-        }
+        assertRescueShellAfter("root=/dev/vda rootfstype=xfs", "liftoff: cannot boot: cannot mount the root /dev/vda on /newroot:",
+                "mount(\"/dev/vda\", \"/newroot\", \"xfs\", MS_RDONLY): ");
     }
 
     @Test
     void anInitMissingInTheRootEndsInTheRescueShell() throws Exception {
-        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda init=/sbin/nope").disk(bareDisk).start()) {
+        assertRescueShellAfter("root=/dev/vda init=/sbin/nope", "liftoff: cannot boot: no init to start in the root:",
+                "/sbin/nope does not exist in the new root /newroot");
+    }
+
+    /** The boot fails with {@code reason} and {@code detail} on the console, then the busybox shell answers. */
+    private static void assertRescueShellAfter(String append, String reason, String detail) throws Exception {
+        try (QemuProcess vm = qemu(withBusybox, append).disk(bareDisk).start()) {
             Console console = vm.console();
-            console.await("liftoff: cannot boot: no init to start in the root:", BOOT);
-            console.await("/sbin/nope does not exist in the new root /newroot", Duration.ofSeconds(30));
+            console.await(reason, BOOT);
+            console.await(detail, Duration.ofSeconds(30));
             console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
             console.type("busybox poweroff -f\n");
             assertFalse(vm.waitFor().timedOut());
