@@ -74,6 +74,8 @@ class InitBootTest {
         QemuExit exit = qemu(withBusybox, "root=/dev/vda").disk(bareDisk).icount(true).run();
         assertBooted(exit, "/dev/vda", true);
         assertEquals("/dev/vda on /newroot (ext4, ro)", exit.timeline().step(BootMarker.ROOT_MOUNTED).orElseThrow().detail());
+        assertTrue(exit.timeline().step(BootMarker.INIT_STARTED).isPresent(), exit.console());
+        assertTrue(exit.console().matches("(?s).*liftoff: memory: peak RSS \\d+ MiB, MemAvailable \\d+ MiB.*"), exit.console());
     }
 
     @Test

@@ -69,6 +69,7 @@ final class Boot {
             Rescue.shell(log);
         }
         List<String> args = new ArrayList<>(cmdline.initArguments());
+        log.info("memory: " + Memory.summary());
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         log.restoreRateLimit();
         SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);

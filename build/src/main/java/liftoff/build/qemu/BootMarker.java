@@ -16,6 +16,8 @@ public enum BootMarker {
     KERNEL_START("kernel start", "Linux version (\\S+)"),
     /** The kernel hands over to the initramfs; detail: the program, /init unless rdinit= says otherwise. */
     RUN_INIT("Run /init", "Run (\\S+) as init process"),
+    /** liftoff's init is running (the JVM has started, the API filesystems are mounted). */
+    INIT_STARTED("init started", "liftoff: started\\b(.*)"),
     /** liftoff loaded the modules the root device needs. */
     MODULES_LOADED("modules loaded", "liftoff: modules loaded\\b(.*)"),
     /** liftoff found the block device root= names; detail: the device. */

@@ -43,6 +43,7 @@ class BootTimelineTest {
                 step                 time s    delta s  detail
                 kernel start       0.000000             6.1.0-56-cloud-amd64
                 Run /init          1.597759  +1.597759  /init
+                init started              -          -
                 modules loaded     1.758783  +0.161024
                 root device found  1.758914  +0.000131  /dev/vda
                 root mounted       1.761038  +0.002124  /dev/vda on /newroot (ext4, ro)

@@ -8,6 +8,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mark() { echo "liftoff: $*" >/dev/kmsg; }
+mark started
 root=/dev/vda init=/sbin/init
 for word in $(cat /proc/cmdline); do
   case $word in root=*) root=${word#root=} ;; init=*) init=${word#init=} ;; esac

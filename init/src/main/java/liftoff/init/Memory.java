@@ -1,0 +1,31 @@
+package liftoff.init;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What the init's memory use is at hand-over: its own peak RSS and what the system has left. */
+final class Memory {
+    private Memory() {}
+
+    /** "peak RSS 41 MiB, MemAvailable 812 MiB", or what of it could be read. */
+    static String summary() {
+        return "peak RSS " + field(Path.of("/proc/self/status"), "VmHWM:") + ", MemAvailable "
+                + field(Path.of("/proc/meminfo"), "MemAvailable:");
+    }
+
+    /** A "Name:   1234 kB" field in MiB. */
+    private static String field(Path file, String name) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(name)) {
+                    String[] words = line.substring(name.length()).trim().split("\\s+");
+                    return Long.parseLong(words[0]) / 1024 + " MiB";
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Reported as unknown: a memory figure must never stop a boot.
+        }
+        return "unknown";
+    }
+}
