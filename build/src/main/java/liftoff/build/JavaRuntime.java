@@ -33,13 +33,13 @@ public final class JavaRuntime {
     /** Where the trained AOT cache lives in the image; {@link #jvmArgs()} names it. */
     public static final String AOT_CACHE = "/app.aot";
 
-    private static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages");
+    private static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages", "--compress=zip-6");
 
     /** Files the PID 1 never reads (jvm-pid1.md "trim"): the CDS class list and the jrt filesystem for other JDKs. */
     private static final List<String> UNNEEDED = List.of("lib/classlist", "lib/jrt-fs.jar");
 
     /** Bump when the image this class produces changes in a way the key does not see. */
-    private static final String RECIPE_VERSION = "1";
+    private static final String RECIPE_VERSION = "2";
 
     private final Path jdk;
     private final Path cacheDir;

@@ -112,7 +112,8 @@ class ImageLayoutTest {
 
     @Test
     void sizesPerPartAndTheMicrocodeSegment() throws IOException {
-        assertTrue(plan.sizes().get(Part.RUNTIME) > 40_000_000L, plan.sizeSummary());
+        // java.base with a libjvm and a zip-compressed jimage: about 38 MB; far less means a broken jlink.
+        assertTrue(plan.sizes().get(Part.RUNTIME) > 30_000_000L, plan.sizeSummary());
         assertTrue(plan.sizes().get(Part.LIBRARIES) > 2_000_000L, plan.sizeSummary());
         assertTrue(plan.sizes().get(Part.MODULES) > 100_000L, plan.sizeSummary());
         assertEquals(Files.size(Path.of("/usr/bin/busybox")), plan.sizes().get(Part.RESCUE));
