@@ -37,10 +37,9 @@ final class ApiMounts {
      * util-linux does: stacking a second /proc on the real root would hide the first.
      */
     static void moveUnder(Path newRoot, List<String> mounts, Consumer<String> log) {
-        List<MountInfo> table = MountInfo.read();
         Stat rootStat = Fs.lstat(newRoot.toString());
         for (String mount : mounts) {
-            if (!isMounted(table, mount)) continue;
+            if (!MountInfo.isMountPoint(mount)) continue;
             Path target = newRoot.resolve(mount.substring(1));
             String why = targetProblem(target, rootStat);
             try {
@@ -56,23 +55,10 @@ final class ApiMounts {
         }
     }
 
-    /** Whether {@code path} is a mount point; without /proc, by comparing devices with its parent. */
-    private static boolean isMounted(List<MountInfo> table, String path) {
-        if (!table.isEmpty()) return MountInfo.isMountPoint(table, path);
-        try {
-            Stat self = Fs.lstat(path);
-            Stat parent = Fs.lstat(Path.of(path).getParent().toString());
-            return self.isDirectory() && self.dev() != parent.dev();
-        } catch (SyscallException e) {
-            return false;
-        }
-    }
-
     /** Why the mount cannot go to {@code target}, or null when it can. */
     private static String targetProblem(Path target, Stat rootStat) {
         if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) return target + " is missing in the new root";
-        Stat t = Fs.lstat(target.toString());
-        if (t.dev() != rootStat.dev() || (t.mountId() >= 0 && t.mountId() != rootStat.mountId())) {
+        if (!Fs.lstat(target.toString()).sameMount(rootStat)) {
             return target + " is already a mount point";
         }
         return null;

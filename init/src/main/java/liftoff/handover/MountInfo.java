@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import liftoff.sys.Fs;
+import liftoff.sys.Stat;
+import liftoff.sys.SyscallException;
 
 /**
  * The mounts this process can see, from /proc/self/mountinfo (mount points are relative to the
@@ -50,6 +53,24 @@ public record MountInfo(int id, int parentId, String mountPoint, String fsType, 
     public static boolean isMountPoint(List<MountInfo> mounts, String path) {
         for (MountInfo m : mounts) if (m.mountPoint.equals(path)) return true;
         return false;
+    }
+
+    /**
+     * Whether {@code path} is a mount point: on another mount than its parent directory (two statx
+     * calls). On kernels without mount ids a bind mount from the same filesystem shows only in the
+     * mount table, so only then is it read. A path that does not exist is no mount point.
+     */
+    public static boolean isMountPoint(String path) {
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        Path parent = p.getParent() == null ? p : p.getParent();
+        Stat self;
+        try {
+            self = Fs.lstat(p.toString());
+            if (!self.sameMount(Fs.lstat(parent.toString()))) return true;
+        } catch (SyscallException e) {
+            return false;
+        }
+        return self.mountId() < 0 && isMountPoint(read(), p.toString());
     }
 
     /** The kernel escapes space, tab, newline and backslash in paths as \040 \011 \012 \134. */

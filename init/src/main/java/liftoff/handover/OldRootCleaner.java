@@ -16,8 +16,7 @@ import liftoff.sys.SyscallException;
  * everything under it. A symlink is removed, never followed.
  */
 public final class OldRootCleaner {
-    private final long rootDev;
-    private final long rootMountId;
+    private final Stat root;
     private final Consumer<String> log;
     private int removed;
     private int mountPointsKept;
@@ -32,8 +31,7 @@ public final class OldRootCleaner {
     }
 
     private OldRootCleaner(Stat root, Consumer<String> log) {
-        this.rootDev = root.dev();
-        this.rootMountId = root.mountId();
+        this.root = root;
         this.log = log;
     }
 
@@ -53,7 +51,7 @@ public final class OldRootCleaner {
             String child = path + "/" + entry.displayName();
             try {
                 Stat stat = Fs.stat(dirFd, entry.name(), Fs.AT_SYMLINK_NOFOLLOW);
-                if (!onOldRoot(stat)) {   // a mount point (a directory or a bound file): not ours
+                if (!stat.sameMount(root)) {   // a mount point (a directory or a bound file): not ours
                     mountPointsKept++;
                     continue;
                 }
@@ -74,10 +72,5 @@ public final class OldRootCleaner {
                 log.accept("could not remove " + child + " from the old root: " + e.getMessage());
             }
         }
-    }
-
-    private boolean onOldRoot(Stat entry) {
-        if (entry.dev() != rootDev) return false;
-        return rootMountId < 0 || entry.mountId() == rootMountId;
     }
 }

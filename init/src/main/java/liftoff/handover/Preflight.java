@@ -5,7 +5,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import liftoff.sys.Fs;
-import liftoff.sys.Stat;
 import liftoff.sys.SyscallException;
 
 /**
@@ -19,21 +18,12 @@ final class Preflight {
     /** The new root as an absolute, normalised path that is a mount point. */
     static Path requireMountPoint(String newRoot) throws HandoverException {
         Path root = Path.of(newRoot).toAbsolutePath().normalize();
-        Stat self;
-        Stat parent;
         try {
-            self = Fs.lstat(root.toString());
-            if (!self.isDirectory()) throw new HandoverException(root + " is not a directory");
-            parent = Fs.lstat(root.equals(root.getRoot()) ? root.toString() : root.getParent().toString());
+            if (!Fs.lstat(root.toString()).isDirectory()) throw new HandoverException(root + " is not a directory");
         } catch (SyscallException e) {
             throw new HandoverException("cannot use " + root + " as the new root: " + e.getMessage());
         }
-        // A mount point is on another device than its parent; a bind mount from the same device is
-        // only visible in the mount table, or as a different mount id.
-        boolean mounted = self.dev() != parent.dev()
-                || (self.mountId() >= 0 && self.mountId() != parent.mountId())
-                || MountInfo.isMountPoint(MountInfo.read(), root.toString());
-        if (!mounted || root.equals(root.getRoot())) {
+        if (root.equals(root.getRoot()) || !MountInfo.isMountPoint(root.toString())) {
             throw new HandoverException(root + " is not a mount point: mount the new root there first"
                     + " (for a directory, `mount --bind " + root + " " + root + "` makes it one)");
         }

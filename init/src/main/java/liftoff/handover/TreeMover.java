@@ -19,15 +19,12 @@ import liftoff.sys.SyscallException;
  */
 final class TreeMover {
     private final int targetRootFd;
-    private final long sourceDev;
-    private final long sourceMountId;
+    private final Stat source;
     private final Consumer<String> log;
     private final Map<Long, byte[]> firstCopyOfInode = new HashMap<>();
 
     private TreeMover(int sourceRootFd, int targetRootFd, Consumer<String> log) {
-        Stat source = Fs.fstat(sourceRootFd);
-        this.sourceDev = source.dev();
-        this.sourceMountId = source.mountId();
+        this.source = Fs.fstat(sourceRootFd);
         this.targetRootFd = targetRootFd;
         this.log = log;
     }
@@ -48,7 +45,7 @@ final class TreeMover {
             byte[] path = join(relative, name);
             try {
                 Stat st = Fs.stat(from, name, Fs.AT_SYMLINK_NOFOLLOW);
-                if (st.dev() != sourceDev || (sourceMountId >= 0 && st.mountId() != sourceMountId)) continue;
+                if (!st.sameMount(source)) continue;   // a mount point left behind: not ours to move
                 if (st.isDirectory()) {
                     moveSubdirectory(from, to, name, path, st);
                 } else {
@@ -65,7 +62,7 @@ final class TreeMover {
         if (existing != null && !existing.isDirectory()) throw new SyscallException(Errno.ENOTDIR, "mkdirat(\"/" + new String(path, StandardCharsets.UTF_8) + "\")");
         if (existing == null) {
             Fs.mkdirat(to, name, 0700);
-        } else if (existing.mountId() >= 0 && existing.mountId() != Fs.fstat(to).mountId()) {
+        } else if (!existing.sameMount(Fs.fstat(to))) {
             // A mount that was moved here already sits on this name: the source is its old, empty mount point.
             Fs.unlinkat(from, name, Fs.AT_REMOVEDIR);
             return;

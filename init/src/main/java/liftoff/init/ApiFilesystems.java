@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import liftoff.sys.Errno;
 import liftoff.sys.Fs;
+import liftoff.handover.MountInfo;
 import liftoff.sys.Mounts;
-import liftoff.sys.Stat;
 import liftoff.sys.SyscallException;
 
 /**
@@ -43,7 +43,7 @@ final class ApiFilesystems {
         for (Api api : MOUNTS) {
             try {
                 if (!Files.isDirectory(Path.of(api.target), LinkOption.NOFOLLOW_LINKS)) Fs.mkdirat(Fs.AT_FDCWD, api.target, 0755);
-                if (isMounted(api.target)) {
+                if (MountInfo.isMountPoint(api.target)) {
                     log.debug(api.target + " is mounted already");
                     continue;
                 }
@@ -59,16 +59,5 @@ final class ApiFilesystems {
                 if (e.errno() != Errno.EEXIST) log.warn("cannot create " + link[1] + ": " + e.getMessage());
             }
         }
-    }
-
-    /**
-     * A mount point is on another device, or another mount, than its parent directory. Two statx
-     * calls instead of reading and parsing /proc/self/mountinfo for every one of the five mounts:
-     * this runs before anything else in the boot.
-     */
-    private static boolean isMounted(String target) {
-        Stat self = Fs.lstat(target);
-        Stat parent = Fs.lstat(Path.of(target).getParent().toString());
-        return self.dev() != parent.dev() || (self.mountId() >= 0 && self.mountId() != parent.mountId());
     }
 }

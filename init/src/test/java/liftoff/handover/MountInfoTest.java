@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MountInfoTest {
     // Lines as the kernel writes them: optional tags before "-", escaped spaces in paths.
@@ -39,5 +41,12 @@ class MountInfoTest {
         assertEquals("a\\b", MountInfo.unescape("a\\134b"));
         assertEquals("a\\9", MountInfo.unescape("a\\9"));
         assertEquals("tab\there", MountInfo.unescape("tab\\011here"));
+    }
+
+    @Test
+    void aPathIsAMountPointWhenItsMountDiffersFromItsParents(@TempDir Path dir) {
+        assertTrue(MountInfo.isMountPoint("/proc"));
+        assertFalse(MountInfo.isMountPoint(dir.toString()));
+        assertFalse(MountInfo.isMountPoint(dir.resolve("missing").toString()));
     }
 }

@@ -28,6 +28,15 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
         return (mode & S_IFMT) == S_IFREG;
     }
 
+    /**
+     * Whether this file and {@code other} were reached through the same mount: the same device and,
+     * where the kernel reports mount ids (5.8+), the same mount. The id also tells a bind mount from
+     * the filesystem it was bound from, which the device cannot.
+     */
+    public boolean sameMount(Stat other) {
+        return dev == other.dev && (mountId < 0 || other.mountId < 0 || mountId == other.mountId);
+    }
+
     /** The permission bits, without the file type. */
     public int permissions() {
         return mode & 07777;
