@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-
 import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
 import liftoff.sys.SyscallException;
@@ -81,5 +80,4 @@ final class Boot {
             super(message);
         }
     }
-
 }
