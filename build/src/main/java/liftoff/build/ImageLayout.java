@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * /lib/modules/KVER      the selected modules (compressed ones as they are), modules.dep/alias/builtin
  *                        for the subset, and liftoff.load: the load order
  * /lib/firmware          the firmware those modules declare and the host has
+ * /usr/sbin/e2fsck       FSCK's checkers at their host paths, their libraries beside the runtime's
  * /bin/busybox, /bin/sh  with RESCUE=busybox
  * /dev/console, /dev/null, and empty /proc /sys /dev /run /tmp /newroot for the init to mount on
  * </pre>
@@ -172,6 +173,7 @@ public final class ImageLayout {
         // Host paths before generated ones, so that /lib is already the host's symlink (or directory)
         // when /lib/modules/... is placed; see ImageTree.
         addLibraries(tree, jre, busybox);
+        addFsck(tree, config.fsck());
         addRescue(tree, busybox);
         addModules(tree, config, kernel.version(), stagingDir, notes);
         for (BuildConfig.Include include : config.includes()) {
@@ -226,6 +228,35 @@ public final class ImageLayout {
                     ? JavaRuntime.IMAGE_DIR + "/" + jre.relativize(target)
                     : target.toString();
             tree.symlink(alias.getKey().toString(), imageTarget, Part.LIBRARIES);
+        }
+    }
+
+    /**
+     * The checkers the init runs before mounting a writable root, found on the host's PATH for
+     * system programs, with their libraries; those the runtime already brought count as libraries,
+     * the rest as the checkers' own cost.
+     */
+    private static void addFsck(ImageTree tree, List<String> tools) throws IOException {
+        List<Path> programs = new ArrayList<>();
+        for (String tool : tools) {
+            Path found = null;
+            for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
+                Path candidate = Path.of(dir, tool);
+                if (found == null && Files.isExecutable(candidate)) found = candidate;
+            }
+            if (found == null) {
+                throw new IOException("FSCK " + tool + ": not in /usr/sbin, /sbin, /usr/bin or /bin on this host"
+                        + " (e2fsck is in e2fsprogs; FSCK=\"\" ships none)");
+            }
+            tree.install(found, Part.FSCK);
+            programs.add(found.toRealPath());
+        }
+        if (programs.isEmpty()) return;
+        LibraryResolver.Closure closure = LibraryResolver.forHost().resolve(programs, List.of());
+        for (Path loader : closure.loaders()) tree.install(loader, Part.FSCK);
+        for (Path library : closure.libraries()) tree.install(library, Part.FSCK);
+        for (Map.Entry<Path, Path> alias : closure.aliases().entrySet()) {
+            tree.symlink(alias.getKey().toString(), alias.getValue().toString(), Part.FSCK);
         }
     }
 

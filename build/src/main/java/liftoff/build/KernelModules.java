@@ -21,24 +21,40 @@ public final class KernelModules {
     /**
      * Named sets a configuration can ask for. "storage" covers the disks a root filesystem usually sits
      * on — virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks — plus
-     * ext4, the usual root filesystem. Names this kernel lacks or has built in are skipped.
+     * ext4, the usual root filesystem. "filesystems" covers the other roots the init mounts: read-only
+     * images (squashfs, erofs), overlay for liftoff.overlay=, and xfs, btrfs, vfat. Names this kernel
+     * lacks or has built in are skipped.
      */
     public static final Map<String, List<String>> GROUPS = Map.of(
-            "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"));
+            "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"),
+            "filesystems", List.of("ext4", "squashfs", "erofs", "overlay", "xfs", "btrfs", "vfat"));
 
-    /** What a configuration without MODULES gets. */
-    public static final List<String> DEFAULT = List.of("storage");
+    /**
+     * Groups whose modules ship in the image but are not loaded at every boot: the init loads a
+     * filesystem's module (by its "fs-TYPE" alias) only when the root needs it. Loading them all
+     * would cost every boot time (btrfs alone pulls in raid6_pq, which benchmarks its algorithms).
+     */
+    static final Set<String> ON_DEMAND_GROUPS = Set.of("filesystems");
+
+    /** What a configuration without MODULES gets: every disk driver and every root filesystem. */
+    public static final List<String> DEFAULT = List.of("storage", "filesystems");
 
     /**
      * The modules chosen for one kernel.
      *
      * @param database the kernel's indexes
      * @param modules  in load order, dependencies first
+     * @param onDemand names of the shipped modules the init loads only when needed (not at every boot)
      * @param firmware firmware files by path relative to the firmware directory → host file
      * @param notes    what was skipped and why, and missing firmware: for the build log, not errors
      */
     public record Selection(ModuleDatabase database, String kernelVersion, List<ModuleDatabase.Module> modules,
-            SortedMap<String, Path> firmware, List<String> notes) {
+            Set<String> onDemand, SortedMap<String, Path> firmware, List<String> notes) {
+
+        /** The modules the init loads at every boot, in load order. */
+        public List<ModuleDatabase.Module> atBoot() {
+            return modules.stream().filter(m -> !onDemand.contains(m.name())).toList();
+        }
 
         /** The compressed modules: the init needs finit_module's MODULE_INIT_COMPRESSED_FILE (Linux 6.4+) for them. */
         public List<ModuleDatabase.Module> compressed() {
@@ -63,15 +79,19 @@ public final class KernelModules {
         ModuleDatabase database = ModuleDatabase.load(modulesBase.resolve(kernelVersion));
         List<String> notes = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<String> bootNames = new ArrayList<>();
         Set<String> optional = new LinkedHashSet<>();
         for (String name : requested) {
             List<String> group = GROUPS.get(name);
             names.addAll(group != null ? group : List.of(name));
+            if (!ON_DEMAND_GROUPS.contains(name)) {
+                bootNames.addAll(group != null ? group : List.of(name));
+            }
             if (group != null) {
                 optional.addAll(group);
             }
         }
-        for (String name : names) {
+        for (String name : new LinkedHashSet<>(names)) {
             if (database.isBuiltin(name)) {
                 notes.add(name + ": built into " + kernelVersion);
             }
@@ -90,7 +110,10 @@ public final class KernelModules {
             throw new IOException(database.kernelDir().resolve("modules.dep") + ": no module " + String.join(", ", unknown)
                     + " (neither listed there, nor an alias, nor in modules.builtin)");
         }
-        return new Selection(database, kernelVersion, modules, firmware(database, modules, firmwareDir, notes), notes);
+        Set<String> onDemand = modules.stream().map(ModuleDatabase.Module::name).collect(Collectors.toCollection(LinkedHashSet::new));
+        database.loadOrder(bootNames, name -> { }).forEach(m -> onDemand.remove(m.name()));
+        return new Selection(database, kernelVersion, modules, Set.copyOf(onDemand),
+                firmware(database, modules, firmwareDir, notes), notes);
     }
 
     /** The firmware files {@code modules} declare and the host has; a note for each one it lacks. */

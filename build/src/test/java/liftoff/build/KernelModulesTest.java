@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,12 @@ class KernelModulesTest {
         var selection = KernelModules.select(MODULES, KVER, KernelModules.DEFAULT, Path.of("/lib/firmware"));
         assertEquals(List.of("virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci",
                 "virtio_blk", "scsi_common", "scsi_mod", "virtio_scsi", "libata", "ata_piix", "sd_mod"),
-                ModuleDatabaseTest.names(selection.modules()));
+                ModuleDatabaseTest.names(selection.atBoot()));
+        // The filesystems ship for the init to load when a root needs one, with their dependencies and
+        // softdeps (btrfs' checksum drivers).
+        assertEquals(Set.of("squashfs", "libcrc32c", "erofs", "overlay", "xfs", "xor", "raid6_pq", "zstd_compress", "btrfs",
+                "crc32c_intel", "xxhash_generic", "sha256_ssse3", "blake2b_generic", "fat", "vfat"), selection.onDemand());
+        assertEquals(selection.atBoot().size() + selection.onDemand().size(), selection.modules().size());
         assertEquals(List.of("nvme: built into " + KVER, "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"),
                 selection.notes());
         assertEquals(List.of(), selection.compressed());
