@@ -279,9 +279,19 @@ public final class ImageLayout {
 
     private static void addModules(ImageTree tree, BuildConfig config, String kernelVersion, Path stagingDir, List<String> notes)
             throws IOException {
+        List<String> requested = config.modules();
+        if (config.hostonly()) {
+            requested = hostOnlyModules(config, kernelVersion, notes);
+        }
         KernelModules.Selection selection =
-                KernelModules.select(config.modulesDir(), kernelVersion, config.modules(), config.firmwareDir());
+                KernelModules.select(config.modulesDir(), kernelVersion, requested, config.firmwareDir());
         notes.addAll(selection.notes());
+        if (config.hostonly()) {
+            KernelModules.Selection generic =
+                    KernelModules.select(config.modulesDir(), kernelVersion, KernelModules.DEFAULT, config.firmwareDir());
+            notes.add(String.format("hostonly: %d modules, %d bytes (the generic image's: %d modules, %d bytes)",
+                    selection.modules().size(), moduleBytes(selection), generic.modules().size(), moduleBytes(generic)));
+        }
         if (!selection.compressed().isEmpty()) {
             notes.add(selection.compressed().size() + " compressed modules: the init must load them with"
                     + " MODULE_INIT_COMPRESSED_FILE (Linux 6.4+, CONFIG_MODULE_DECOMPRESS) or decompress them itself");
@@ -298,6 +308,28 @@ public final class ImageLayout {
         for (Map.Entry<String, Path> firmware : selection.firmware().entrySet()) {
             tree.file("/lib/firmware/" + firmware.getKey(), firmware.getValue().toRealPath(), 0644, Part.FIRMWARE);
         }
+    }
+
+    /**
+     * HOSTONLY: what this machine's root needs (HostOnly, from /proc/self/mountinfo and /sys), plus
+     * the MODULES entries that are single modules; the groups are what hostonly leaves out.
+     */
+    private static List<String> hostOnlyModules(BuildConfig config, String kernelVersion, List<String> notes) throws IOException {
+        ModuleDatabase database = ModuleDatabase.load(config.modulesDir().resolve(kernelVersion));
+        HostOnly.Found found = HostOnly.forRunningRoot(database, Path.of("/sys"), Path.of("/proc/self/mountinfo"));
+        notes.add("hostonly: the root is " + found.device() + " (" + found.fsType() + ")");
+        found.reasons().forEach(r -> notes.add("hostonly: " + r));
+        List<String> names = new ArrayList<>(found.modules());
+        config.modules().stream().filter(m -> !KernelModules.GROUPS.containsKey(m) && !names.contains(m)).forEach(names::add);
+        return names;
+    }
+
+    private static long moduleBytes(KernelModules.Selection selection) throws IOException {
+        long total = 0;
+        for (ModuleDatabase.Module module : selection.modules()) {
+            total += Files.size(selection.database().kernelDir().resolve(module.path()));
+        }
+        return total;
     }
 
     /** /init is the launcher line followed by the jar: the JVM finds the jar's central directory at the end. */

@@ -1,0 +1,123 @@
+package liftoff.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import liftoff.build.qemu.BootMarker;
+import liftoff.build.qemu.Console;
+import liftoff.build.qemu.DemoRoot;
+import liftoff.build.qemu.Kernel;
+import liftoff.build.qemu.Qemu;
+import liftoff.build.qemu.QemuExit;
+import liftoff.build.qemu.QemuProcess;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Root filesystems other than a clean ext4, booted for real: squashfs and erofs images made by
+ * mksquashfs and mkfs.erofs (their modules loaded by the init on demand), an overlay root with a
+ * tmpfs upper layer, and an ext4 root damaged with debugfs that e2fsck in the image repairs.
+ */
+@Tag("qemu")
+class RootKindsBootTest {
+    private static final Duration BOOT = Duration.ofMinutes(4);
+    private static final String EROFS_UUID = "b0075eed-0000-4000-8000-000000000003";
+
+    @TempDir
+    static Path work;
+    static Kernel kernel;
+    static Path image;
+    static Path squashfs;
+    static Path erofs;
+
+    @BeforeAll
+    static void buildImageAndDisks() throws Exception {
+        kernel = Kernel.newestInstalled();
+        image = work.resolve("initrd.img");
+        // The default configuration: storage drivers at boot, filesystems on demand, e2fsck.
+        new ImageBuilder(work.resolve("cache"), 0, line -> { })
+                .build(BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("RESCUE", "busybox"), image);
+        squashfs = work.resolve("root.squashfs");
+        DemoRoot.writeReadOnlyImage("squashfs", squashfs);
+        erofs = work.resolve("root.erofs");
+        DemoRoot.writeReadOnlyImage("erofs", erofs);
+    }
+
+    private static Qemu qemu(String append, Path disk) {
+        return new Qemu(kernel.image()).initrd(image).append(append).disk(disk).timeout(BOOT);
+    }
+
+    private static void assertRealInitOn(QemuExit exit, String rootDevice) {
+        assertTrue(exit.timeline().reachedRealInit(), exit.console());
+        String realInit = exit.timeline().step(BootMarker.REAL_INIT).orElseThrow().detail();
+        assertTrue(realInit.matches("uptime=\\d+\\.\\d+ pid=1 root=" + rootDevice), realInit);
+        assertTrue(exit.console().contains(" 0 mount points kept, 0 failures"), exit.console());
+    }
+
+    @Test
+    void aSquashfsRootLoadsItsModuleAndBootsReadOnly() throws Exception {
+        QemuExit exit = qemu("root=/dev/vda", squashfs).run();
+        assertRealInitOn(exit, "/dev/vda");
+        assertTrue(exit.console().contains("liftoff: filesystem squashfs: loaded module squashfs\n"), exit.console());
+        assertEquals("/dev/vda on /newroot (squashfs, ro)", exit.timeline().step(BootMarker.ROOT_MOUNTED).orElseThrow().detail());
+    }
+
+    @Test
+    void anErofsRootFoundByUuidLoadsItsModuleWithItsDependency() throws Exception {
+        QemuExit exit = qemu("root=UUID=" + EROFS_UUID, erofs).run();
+        assertRealInitOn(exit, "/dev/vda");
+        assertTrue(exit.console().contains("liftoff: filesystem erofs: loaded module erofs and 1 dependencies\n"), exit.console());
+        assertEquals("/dev/vda on /newroot (erofs, ro)", exit.timeline().step(BootMarker.ROOT_MOUNTED).orElseThrow().detail());
+    }
+
+    @Test
+    void anOverlayRootKeepsWritesInTheTmpfsUpperLayerReachableAfterTheSwitch() throws Exception {
+        try (QemuProcess vm = qemu("root=/dev/vda liftoff.overlay=tmpfs rw init=/bin/sh", squashfs).start()) {
+            Console console = vm.console();
+            console.await("liftoff: root overlay mounted on /newroot (lower /run/liftoff/lower read-only, upper tmpfs"
+                    + " /run/liftoff/overlay/upper, rw)", BOOT);
+            console.await(" 0 mount points kept, 0 failures", Duration.ofSeconds(60));
+            // PID 1 is now the root's shell: write through the overlay, find the file in the upper layer.
+            console.type("echo written-$((6 * 7)) > /probe && cat /run/liftoff/overlay/upper/probe"
+                    + " && ls /run/liftoff/lower/sbin && cat /proc/self/mountinfo\n");
+            console.await("written-42", Duration.ofSeconds(60));
+            String mounts = console.await("init", Duration.ofSeconds(30));
+            console.type("echo done-$((1 + 1))\n");
+            console.await("done-2", Duration.ofSeconds(30));
+            assertTrue(console.text().matches("(?s).* / / rw,.* - overlay overlay rw,.*lowerdir=/run/liftoff/lower.*"), console.text());
+            assertTrue(console.text().matches("(?s).* /run/liftoff/lower ro,.* - squashfs /dev/vda .*"), console.text());
+            assertTrue(console.text().matches("(?s).* /run/liftoff/overlay rw,.* - tmpfs tmpfs .*"), console.text());
+            assertFalse(mounts.isEmpty());
+            console.type("poweroff -f\n");
+            assertFalse(vm.waitFor().timedOut());
+        }
+    }
+
+    @Test
+    void e2fsckRepairsADamagedExt4RootBeforeItIsMountedWritable() throws Exception {
+        Path disk = work.resolve("damaged.img");
+        DemoRoot.standard().writeTo(disk);
+        // A wrong link count on /sbin/init, and the "not cleanly unmounted" state that makes preen look.
+        debugfs(disk, "sif /sbin/init links_count 5");
+        debugfs(disk, "ssv state 0");
+        QemuExit exit = qemu("root=/dev/vda rw", disk).run();
+        assertRealInitOn(exit, "/dev/vda");
+        String console = exit.console();
+        assertTrue(console.contains("liftoff: fsck: /usr/sbin/e2fsck -p /dev/vda\n"), console);
+        assertTrue(console.matches("(?s).*liftoff: fsck: /dev/vda: Inode \\d+ ref count is 5, should be 1\\.  FIXED\\..*"), console);
+        assertTrue(console.contains("liftoff: fsck: /dev/vda: e2fsck exit status 1 (errors corrected)\n"), console);
+        assertEquals("/dev/vda on /newroot (ext4, rw)", exit.timeline().step(BootMarker.ROOT_MOUNTED).orElseThrow().detail());
+    }
+
+    private static void debugfs(Path disk, String request) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("debugfs", "-w", "-R", request, disk.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
+}
