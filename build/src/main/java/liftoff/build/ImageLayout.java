@@ -239,15 +239,9 @@ public final class ImageLayout {
     private static void addFsck(ImageTree tree, List<String> tools) throws IOException {
         List<Path> programs = new ArrayList<>();
         for (String tool : tools) {
-            Path found = null;
-            for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
-                Path candidate = Path.of(dir, tool);
-                if (found == null && Files.isExecutable(candidate)) found = candidate;
-            }
-            if (found == null) {
-                throw new IOException("FSCK " + tool + ": not in /usr/sbin, /sbin, /usr/bin or /bin on this host"
-                        + " (e2fsck is in e2fsprogs; FSCK=\"\" ships none)");
-            }
+            Path found = hostProgram(tool, List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")).orElseThrow(() -> new IOException(
+                    "FSCK " + tool + ": not in /usr/sbin, /sbin, /usr/bin or /bin on this host (e2fsck is in e2fsprogs;"
+                    + " FSCK=\"\" ships none)"));
             tree.install(found, Part.FSCK);
             programs.add(found.toRealPath());
         }
@@ -268,13 +262,14 @@ public final class ImageLayout {
     }
 
     private static Path busybox() throws IOException {
-        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-            Path candidate = Path.of(dir, "busybox");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IOException("RESCUE=busybox: no busybox in /usr/bin, /bin, /usr/sbin, /sbin (apt-get install busybox-static)");
+        return hostProgram("busybox", List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"))
+                .orElseThrow(() -> new IOException("RESCUE=busybox: no busybox in /usr/bin, /bin, /usr/sbin, /sbin"
+                        + " (apt-get install busybox-static)"));
+    }
+
+    /** The first executable {@code name} in {@code dirs}. */
+    private static Optional<Path> hostProgram(String name, List<String> dirs) {
+        return dirs.stream().map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
     }
 
     private static void addModules(ImageTree tree, BuildConfig config, String kernelVersion, Path stagingDir, List<String> notes)

@@ -22,12 +22,14 @@ public final class KernelModules {
      * Named sets a configuration can ask for. "storage" covers the disks a root filesystem usually sits
      * on — virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks — plus
      * ext4, the usual root filesystem. "filesystems" covers the other roots the init mounts: read-only
-     * images (squashfs, erofs), overlay for liftoff.overlay=, and xfs, btrfs, vfat. Names this kernel
+     * images (squashfs, erofs), overlay for liftoff.overlay=, and xfs, btrfs, vfat (with the nls tables
+     * a FAT mount asks for). Names this kernel
      * lacks or has built in are skipped.
      */
     public static final Map<String, List<String>> GROUPS = Map.of(
             "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"),
-            "filesystems", List.of("ext4", "squashfs", "erofs", "overlay", "xfs", "btrfs", "vfat"));
+            "filesystems", List.of("ext4", "squashfs", "erofs", "overlay", "xfs", "btrfs", "vfat",
+                    "nls_cp437", "nls_ascii", "nls_utf8"));   // FAT's default codepage and character sets
 
     /**
      * Groups whose modules ship in the image but are not loaded at every boot: the init loads a

@@ -2,6 +2,7 @@ package liftoff.build;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -141,6 +142,13 @@ class ImageLayoutTest {
         assertEquals("INCLUDE /no/such/file: no such file or directory", include.getMessage());
         IOException noJar = assertThrows(IOException.class, () -> layout.plan(config, other.resolve("init.jar"), other.resolve("b")));
         assertEquals(other.resolve("init.jar") + ": init jar not found", noJar.getMessage());
+        IOException noFsck = assertThrows(IOException.class,
+                () -> layout.plan(config.with("FSCK", "fsck.nosuchfs"), jar, other.resolve("c")));
+        assertEquals("FSCK fsck.nosuchfs: not in /usr/sbin, /sbin, /usr/bin or /bin on this host (e2fsck is in e2fsprogs;"
+                + " FSCK=\"\" ships none)", noFsck.getMessage());
+        ImageLayout.Plan none = layout.plan(config.with("FSCK", ""), jar, other.resolve("d"));
+        assertEquals(0L, none.sizes().get(Part.FSCK));
+        assertFalse(none.spec().contains("e2fsck"), none.spec());
     }
 
     @Test

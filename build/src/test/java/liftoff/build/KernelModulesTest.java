@@ -27,7 +27,7 @@ class KernelModulesTest {
         // The filesystems ship for the init to load when a root needs one, with their dependencies and
         // softdeps (btrfs' checksum drivers).
         assertEquals(Set.of("squashfs", "libcrc32c", "erofs", "overlay", "xfs", "xor", "raid6_pq", "zstd_compress", "btrfs",
-                "crc32c_intel", "xxhash_generic", "sha256_ssse3", "blake2b_generic", "fat", "vfat"), selection.onDemand());
+                "crc32c_intel", "xxhash_generic", "sha256_ssse3", "blake2b_generic", "fat", "vfat", "nls_cp437", "nls_ascii", "nls_utf8"), selection.onDemand());
         assertEquals(selection.atBoot().size() + selection.onDemand().size(), selection.modules().size());
         assertEquals(List.of("nvme: built into " + KVER, "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"),
                 selection.notes());

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import liftoff.build.qemu.BootMarker;
 import liftoff.build.qemu.Console;
 import liftoff.build.qemu.DemoRoot;
@@ -78,6 +80,31 @@ class RootKindsBootTest {
     }
 
     @Test
+    void aVfatRootLoadsFatWithTheCharacterSetsItsMountAsksFor() throws Exception {
+        // FAT has no symlinks for busybox's applets: the root holds busybox as /bin/sh, and the
+        // test talks to it with shell builtins only.
+        Path disk = work.resolve("root.vfat");
+        try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
+            file.setLength(40L << 20);
+        }
+        run("mkfs.vfat", "-F", "32", "-n", "LIFTOFFVFAT", disk.toString());
+        // mtools writes into the image file: the host kernel need not know FAT, nor may loop-mount it.
+        for (String dir : List.of("bin", "dev", "proc", "sys", "run")) run("mmd", "-i", disk.toString(), "::/" + dir);
+        run("mcopy", "-i", disk.toString(), "/bin/busybox", "::/bin/sh");
+        try (QemuProcess vm = qemu("root=LABEL=LIFTOFFVFAT init=/bin/sh", disk).start()) {
+            Console console = vm.console();
+            console.await("liftoff: filesystem vfat: loaded module vfat and 1 dependencies", BOOT);
+            console.await("liftoff: root mounted /dev/vda on /newroot (vfat, ro)", Duration.ofSeconds(60));
+            console.type("while read -r line; do echo \"M $line\"; done < /proc/self/mountinfo; echo vfat-$((2 + 3))\n");
+            console.await("vfat-5", Duration.ofSeconds(60));
+            assertTrue(console.text().matches("(?s).*M \\d+ \\d+ \\S+ / / ro,.* - vfat /dev/vda ro,.*codepage=437,iocharset=ascii.*"),
+                    console.text());
+            console.type("echo b > /proc/sysrq-trigger\n");   // no poweroff applet here: sysrq reboots, and QEMU exits
+            assertFalse(vm.waitFor().timedOut());
+        }
+    }
+
+    @Test
     void anOverlayRootKeepsWritesInTheTmpfsUpperLayerReachableAfterTheSwitch() throws Exception {
         try (QemuProcess vm = qemu("root=/dev/vda liftoff.overlay=tmpfs rw init=/bin/sh", squashfs).start()) {
             Console console = vm.console();
@@ -134,8 +161,12 @@ class RootKindsBootTest {
     }
 
     private static void debugfs(Path disk, String request) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("debugfs", "-w", "-R", request, disk.toString()).redirectErrorStream(true).start();
+        run("debugfs", "-w", "-R", request, disk.toString());
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 }

@@ -3,6 +3,7 @@ package liftoff.init;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The kernel asks modprobe for "fs-TYPE" when a mount names a filesystem it does not know; an
@@ -12,8 +13,14 @@ import java.nio.file.Path;
 final class FilesystemModules {
     private FilesystemModules() {}
 
-    /** Loads the module providing {@code type} (with its dependencies) unless the kernel has the type already. */
-    static void ensure(String type, Log log) {
+    /**
+     * Loads the module providing {@code type} (with its dependencies) unless the kernel has the type
+     * already; for FAT also the character-set tables the mount will ask for ({@link #fatTables}).
+     */
+    static void ensure(String type, String mountData, Log log) {
+        if (type.equals("vfat") || type.equals("msdos")) {
+            for (String table : fatTables(mountData)) ModuleLoader.loadWithDependencies(KernelRelease.current(), table, log);
+        }
         if (registered(type)) return;
         String release = KernelRelease.current();
         String module = aliasTarget(Path.of("/lib/modules", release, "modules.alias"), "fs-" + type);
@@ -24,6 +31,21 @@ final class FilesystemModules {
         } else if (!result.failures().isEmpty()) {
             log.debug("filesystem " + type + ": " + String.join(", ", result.failures()));
         }
+    }
+
+    /**
+     * The nls modules a FAT mount loads through request_module (which has no modprobe to call here):
+     * the codepage (Debian's default 437) and, for vfat, the iocharset (Debian's default ascii), or
+     * those that {@code codepage=} and {@code iocharset=} in the mount data name.
+     */
+    static List<String> fatTables(String mountData) {
+        String codepage = "437";
+        String iocharset = "ascii";
+        for (String option : mountData == null ? new String[0] : mountData.split(",")) {
+            if (option.startsWith("codepage=")) codepage = option.substring("codepage=".length());
+            if (option.startsWith("iocharset=")) iocharset = option.substring("iocharset=".length());
+        }
+        return List.of("nls_cp" + codepage, "nls_" + iocharset.replace('-', '_'));
     }
 
     /** Whether /proc/filesystems lists {@code type} ("nodev\toverlay", "\text4"). */

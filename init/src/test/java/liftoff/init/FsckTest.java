@@ -1,9 +1,7 @@
 package liftoff.init;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,20 +93,5 @@ class FsckTest {
         assertEquals(Fsck.Mode.AUTO, Fsck.mode("sometimes", log));
         assertEquals(Fsck.Repair.PREEN, Fsck.repair("maybe", log));
         assertEquals(8, Fsck.run(List.of(dir.resolve("no-such-fsck").toString()), log));
-    }
-
-    @Test
-    void filesystemAliasesComeFromModulesAlias() throws IOException {
-        Path alias = Files.writeString(dir.resolve("modules.alias"), """
-                # Aliases extracted from modules themselves.
-                alias fs-squashfs squashfs
-                alias fs-overlay overlay
-                alias pci:v00001AF4d00001042sv*sd*bc*sc*i* virtio_blk
-                """);
-        assertEquals("overlay", FilesystemModules.aliasTarget(alias, "fs-overlay"));
-        assertNull(FilesystemModules.aliasTarget(alias, "fs-erofs"));
-        assertNull(FilesystemModules.aliasTarget(dir.resolve("missing"), "fs-erofs"));
-        assertTrue(FilesystemModules.registered("proc"), "the host's /proc/filesystems lists proc");
-        assertEquals(false, FilesystemModules.registered("no-such-fs"));
     }
 }
