@@ -23,23 +23,29 @@ public final class KernelModules {
      * on — virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks — plus
      * ext4, the usual root filesystem. "filesystems" covers the other roots the init mounts: read-only
      * images (squashfs, erofs), overlay for liftoff.overlay=, and xfs, btrfs, vfat (with the nls tables
-     * a FAT mount asks for). Names this kernel
-     * lacks or has built in are skipped.
+     * a FAT mount asks for). "verity" is device-mapper with the dm-verity target for roothash= roots.
+     * Names this kernel lacks or has built in are skipped.
      */
     public static final Map<String, List<String>> GROUPS = Map.of(
             "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"),
             "filesystems", List.of("ext4", "squashfs", "erofs", "overlay", "xfs", "btrfs", "vfat",
-                    "nls_cp437", "nls_ascii", "nls_utf8"));   // FAT's default codepage and character sets
+                    "nls_cp437", "nls_ascii", "nls_utf8"),   // FAT's default codepage and character sets
+            // dm-verity roots (roothash=): device-mapper, the target, and sha512 (sha1/sha256 are usually built in).
+            "verity", List.of("dm_mod", "dm_verity", "sha512_generic"));
 
     /**
      * Groups whose modules ship in the image but are not loaded at every boot: the init loads a
-     * filesystem's module (by its "fs-TYPE" alias) only when the root needs it. Loading them all
-     * would cost every boot time (btrfs alone pulls in raid6_pq, which benchmarks its algorithms).
+     * filesystem's module (by its "fs-TYPE" alias) only when the root needs it, device-mapper targets
+     * only when the command line asks for them. Loading them all would cost every boot time (btrfs
+     * alone pulls in raid6_pq, which benchmarks its algorithms).
      */
-    static final Set<String> ON_DEMAND_GROUPS = Set.of("filesystems");
+    static final Set<String> ON_DEMAND_GROUPS = Set.of("filesystems", "verity");
 
-    /** What a configuration without MODULES gets: every disk driver and every root filesystem. */
-    public static final List<String> DEFAULT = List.of("storage", "filesystems");
+    /**
+     * What a configuration without MODULES gets: every disk driver, every root filesystem, and
+     * dm-verity (0.6 MB, loaded on demand: no boot time).
+     */
+    public static final List<String> DEFAULT = List.of("storage", "filesystems", "verity");
 
     /**
      * The modules chosen for one kernel.

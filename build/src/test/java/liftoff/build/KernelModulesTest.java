@@ -27,12 +27,21 @@ class KernelModulesTest {
         // The filesystems ship for the init to load when a root needs one, with their dependencies and
         // softdeps (btrfs' checksum drivers).
         assertEquals(Set.of("squashfs", "libcrc32c", "erofs", "overlay", "xfs", "xor", "raid6_pq", "zstd_compress", "btrfs",
-                "crc32c_intel", "xxhash_generic", "sha256_ssse3", "blake2b_generic", "fat", "vfat", "nls_cp437", "nls_ascii", "nls_utf8"), selection.onDemand());
+                "crc32c_intel", "xxhash_generic", "sha256_ssse3", "blake2b_generic", "fat", "vfat", "nls_cp437", "nls_ascii", "nls_utf8",
+                "dm_mod", "reed_solomon", "dm_bufio", "dm_verity", "sha512_generic"), selection.onDemand());
         assertEquals(selection.atBoot().size() + selection.onDemand().size(), selection.modules().size());
         assertEquals(List.of("nvme: built into " + KVER, "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"),
                 selection.notes());
         assertEquals(List.of(), selection.compressed());
         assertEquals(Map.of(), selection.firmware());
+    }
+
+    @Test
+    void anOnDemandModuleThatABootModuleNeedsLoadsAtBoot() throws IOException {
+        // dm_crypt needs dm_mod at boot; the verity group's own modules stay on demand.
+        var selection = KernelModules.select(MODULES, KVER, List.of("dm_crypt", "verity"), Path.of("/lib/firmware"));
+        assertEquals(java.util.Set.of("dm_bufio", "reed_solomon", "dm_verity", "sha512_generic"), selection.onDemand());
+        assertTrue(ModuleDatabaseTest.names(selection.atBoot()).containsAll(List.of("dm_mod", "dm_crypt")));
     }
 
     @Test
@@ -84,6 +93,16 @@ class KernelModulesTest {
         IOException e = assertThrows(IOException.class, () -> KernelModules.select(base, "6.9.0", List.of("gone"), base));
         assertEquals(base.resolve("6.9.0/modules.dep") + ": lists kernel/gone.ko, which does not exist (stale modules.dep? run depmod 6.9.0)",
                 e.getMessage());
+    }
+
+    @Test
+    void onDemandModulesAreInModulesDepButNotInTheLoadList(@TempDir Path out) throws IOException {
+        var selection = KernelModules.select(MODULES, KVER, List.of("sd_mod", "verity"), Path.of("/lib/firmware"));
+        ModuleIndexFiles.write(selection, out);
+        String load = Files.readString(out.resolve("liftoff.load"));
+        assertTrue(load.endsWith("/sd_mod.ko\n") && !load.contains("dm-"), load);
+        assertTrue(Files.readString(out.resolve("modules.dep")).contains(
+                "kernel/drivers/md/dm-verity.ko: kernel/drivers/md/dm-bufio.ko kernel/drivers/md/dm-mod.ko kernel/lib/reed_solomon/reed_solomon.ko\n"));
     }
 
     @Test
