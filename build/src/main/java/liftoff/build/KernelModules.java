@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import liftoff.init.modules.ModuleDatabase;
 
 /**
  * Which kernel modules (and their firmware) go into an image: the requested names and groups, closed
@@ -20,11 +21,22 @@ import java.util.stream.Collectors;
 public final class KernelModules {
     /**
      * Named sets a configuration can ask for. "storage" covers the disks a root filesystem usually sits
-     * on — virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks — plus
-     * ext4, the usual root filesystem. Names this kernel lacks or has built in are skipped.
+     * on: virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks, USB
+     * sticks (usb-storage and UAS behind xHCI/EHCI/OHCI/UHCI), SD/MMC cards, the paravirtual disks of
+     * VMware, Hyper-V and Xen, and common SAS/RAID HBAs; plus ext4, the usual root filesystem. Names
+     * this kernel lacks or has built in are skipped. The init loads a device driver only when coldplug
+     * or a uevent finds its device, so a generic image costs space, not boot time.
      */
     public static final Map<String, List<String>> GROUPS = Map.of(
-            "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"));
+            "storage", List.of(
+                    "virtio_pci", "virtio_blk", "virtio_scsi",
+                    "nvme",
+                    "ahci", "ata_piix", "ata_generic", "pata_acpi", "sd_mod", "sr_mod",
+                    "xhci_pci", "ehci_pci", "ohci_pci", "uhci_hcd", "usb_storage", "uas",
+                    "sdhci_pci", "sdhci_acpi", "mmc_block",
+                    "vmw_pvscsi", "hv_storvsc", "xen_blkfront", "xen_scsifront",
+                    "mptspi", "mptsas", "megaraid_sas", "mpt3sas", "aacraid", "hpsa", "smartpqi",
+                    "ext4"));
 
     /** What a configuration without MODULES gets. */
     public static final List<String> DEFAULT = List.of("storage");
@@ -34,11 +46,14 @@ public final class KernelModules {
      *
      * @param database the kernel's indexes
      * @param modules  in load order, dependencies first
+     * @param eager    the part of {@code modules} the init loads at once, in load order: what no device
+     *                 asks for by modalias (filesystems, device-mapper targets) with its dependencies;
+     *                 device drivers wait for their device (coldplug, uevents)
      * @param firmware firmware files by path relative to the firmware directory → host file
      * @param notes    what was skipped and why, and missing firmware: for the build log, not errors
      */
     public record Selection(ModuleDatabase database, String kernelVersion, List<ModuleDatabase.Module> modules,
-            SortedMap<String, Path> firmware, List<String> notes) {
+            List<ModuleDatabase.Module> eager, SortedMap<String, Path> firmware, List<String> notes) {
 
         /** The compressed modules: the init needs finit_module's MODULE_INIT_COMPRESSED_FILE (Linux 6.4+) for them. */
         public List<ModuleDatabase.Module> compressed() {
@@ -90,7 +105,9 @@ public final class KernelModules {
             throw new IOException(database.kernelDir().resolve("modules.dep") + ": no module " + String.join(", ", unknown)
                     + " (neither listed there, nor an alias, nor in modules.builtin)");
         }
-        return new Selection(database, kernelVersion, modules, firmware(database, modules, firmwareDir, notes), notes);
+        List<String> notDrivers = names.stream().filter(name -> !database.isDeviceDriver(name)).toList();
+        List<ModuleDatabase.Module> eager = database.loadOrder(notDrivers, name -> { });
+        return new Selection(database, kernelVersion, modules, eager, firmware(database, modules, firmwareDir, notes), notes);
     }
 
     /** The firmware files {@code modules} declare and the host has; a note for each one it lacks. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import liftoff.init.modules.ModuleDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,10 +22,13 @@ class KernelModulesTest {
     void storageGroupOnTheRealKernel() throws IOException {
         var selection = KernelModules.select(MODULES, KVER, KernelModules.DEFAULT, Path.of("/lib/firmware"));
         assertEquals(List.of("virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci",
-                "virtio_blk", "scsi_common", "scsi_mod", "virtio_scsi", "libata", "ata_piix", "sd_mod"),
+                "virtio_blk", "scsi_common", "scsi_mod", "virtio_scsi", "libata", "ata_piix", "ata_generic", "sd_mod",
+                "cdrom", "sr_mod", "vmw_pvscsi", "hv_vmbus", "scsi_transport_fc", "hv_storvsc", "xen_blkfront", "xen_scsifront"),
                 ModuleDatabaseTest.names(selection.modules()));
-        assertEquals(List.of("nvme: built into " + KVER, "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"),
-                selection.notes());
+        // Every one of them is a device driver or a driver's library: the init loads none of them up front.
+        assertEquals(List.of(), selection.eager());
+        assertTrue(selection.notes().containsAll(List.of("nvme: built into " + KVER, "ext4: built into " + KVER,
+                "ahci: not in " + KVER + ", skipped", "usb_storage: not in " + KVER + ", skipped")), selection.notes().toString());
         assertEquals(List.of(), selection.compressed());
         assertEquals(Map.of(), selection.firmware());
     }
@@ -82,18 +86,23 @@ class KernelModulesTest {
 
     @Test
     void indexFilesForTheShippedSubset(@TempDir Path out) throws IOException {
-        var selection = KernelModules.select(MODULES, KVER, List.of("sd_mod"), Path.of("/lib/firmware"));
-        assertEquals(List.of("liftoff.load", "modules.dep", "modules.alias", "modules.builtin"), ModuleIndexFiles.write(selection, out));
-        String prefix = "/lib/modules/" + KVER + "/kernel/drivers/scsi/";
-        assertEquals(prefix + "scsi_common.ko\n" + prefix + "scsi_mod.ko\n" + prefix + "sd_mod.ko\n",
-                Files.readString(out.resolve("liftoff.load")));
-        assertEquals("kernel/drivers/scsi/scsi_mod.ko: kernel/drivers/scsi/scsi_common.ko\n"
+        var selection = KernelModules.select(MODULES, KVER, List.of("sd_mod", "isofs"), Path.of("/lib/firmware"));
+        assertEquals(List.of("liftoff.load", "modules.dep", "modules.alias", "modules.softdep", "modules.builtin"),
+                ModuleIndexFiles.write(selection, out));
+        // sd_mod waits for a SCSI disk (its alias scsi:t-0x00*); a filesystem no device asks for loads at once.
+        String prefix = "/lib/modules/" + KVER + "/kernel/";
+        assertEquals(prefix + "drivers/cdrom/cdrom.ko\n" + prefix + "fs/isofs/isofs.ko\n", Files.readString(out.resolve("liftoff.load")));
+        assertEquals("kernel/fs/isofs/isofs.ko: kernel/drivers/cdrom/cdrom.ko\n"
+                + "kernel/drivers/scsi/scsi_mod.ko: kernel/drivers/scsi/scsi_common.ko\n"
                 + "kernel/drivers/scsi/scsi_common.ko:\n"
-                + "kernel/drivers/scsi/sd_mod.ko: kernel/drivers/scsi/scsi_mod.ko kernel/drivers/scsi/scsi_common.ko\n",
+                + "kernel/drivers/scsi/sd_mod.ko: kernel/drivers/scsi/scsi_mod.ko kernel/drivers/scsi/scsi_common.ko\n"
+                + "kernel/drivers/cdrom/cdrom.ko:\n",
                 Files.readString(out.resolve("modules.dep")));
+        assertEquals("", Files.readString(out.resolve("modules.softdep")), "none of them has a softdep");
         List<String> aliases = Files.readAllLines(out.resolve("modules.alias"));
         assertTrue(aliases.contains("alias scsi:t-0x00* sd_mod"), aliases.toString());
-        assertTrue(aliases.stream().allMatch(a -> a.endsWith(" sd_mod") || a.endsWith(" scsi_mod") || a.endsWith(" scsi_common")));
+        assertTrue(aliases.contains("alias fs-iso9660 isofs"), aliases.toString());
+        assertTrue(aliases.stream().allMatch(a -> a.matches(".* (sd_mod|scsi_mod|scsi_common|isofs|cdrom)")), aliases.toString());
         assertEquals(Files.readString(MODULES.resolve(KVER).resolve("modules.builtin")), Files.readString(out.resolve("modules.builtin")));
     }
 }

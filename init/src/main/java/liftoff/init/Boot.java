@@ -2,7 +2,6 @@ package liftoff.init;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
@@ -31,17 +30,19 @@ final class Boot {
         for (String problem : cmdline.problems()) log.warn("kernel command line: " + problem);
         log.info("started");
 
-        String release = KernelRelease.current();
-        ModuleLoader.Result modules = ModuleLoader.loadAll(release, new HashSet<>(cmdline.blacklist()),
-                cmdline.moduleParameters(), log);
+        ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), cmdline.blacklist(), cmdline.moduleParameters(), log);
+        DeviceEvents events = DeviceEvents.listen(loader, log);   // before the walk: no device falls between
+        loader.loadList();
+        for (String extra : cmdline.modules()) loader.loadByName(extra);
+        events.coldplug();
+        ModuleLoader.Result modules = loader.result();
         log.info("modules loaded: " + modules.loaded() + " (" + modules.skipped() + " already there"
                 + (modules.failures().isEmpty() ? "" : ", failed: " + String.join(", ", modules.failures())) + ")");
-        for (String extra : cmdline.modules()) ModuleLoader.loadWithDependencies(release, extra, log);
 
         while (true) {
             String reason;
             try {
-                attempt(cmdline);
+                attempt(cmdline, events);
                 reason = "the init could not be started";   // only a non-PID-1 exec failure returns
             } catch (BootFailure e) {
                 reason = e.getMessage();
@@ -50,17 +51,17 @@ final class Boot {
             } catch (RuntimeException | Error e) {
                 reason = "liftoff itself failed: " + e;   // a bug must still end in a shell, not a panic
             }
-            Rescue.run(reason, Report.of(cmdline, modules), log);
+            Rescue.run(reason, Report.of(cmdline, loader.result()), log);
         }
     }
 
     /** One try at the boot; returns or throws only when it failed. */
-    private void attempt(Cmdline cmdline) throws BootFailure, HandoverException {
+    private void attempt(Cmdline cmdline, DeviceEvents events) throws BootFailure, HandoverException {
         if (cmdline.breakpoint() == Cmdline.Break.PREMOUNT) {
             log.info("liftoff.break=premount: rescue shell before the root is mounted");
             Rescue.shell(log);
         }
-        Path device = RootDevice.await(cmdline, log);
+        Path device = RootDevice.await(cmdline, events, log);
         RootMount.mount(device, cmdline, NEW_ROOT, log);
         String init = RootMount.chooseInit(cmdline, NEW_ROOT);
         if (cmdline.breakpoint() == Cmdline.Break.PRESWITCH) {

@@ -7,6 +7,7 @@ import liftoff.handover.HandoverException;
 import liftoff.handover.MountInfo;
 import liftoff.handover.OldRootCleaner;
 import liftoff.handover.SwitchRoot;
+import liftoff.init.modules.ModuleDatabase;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Probe;
 import liftoff.sys.DirEntry;
@@ -29,7 +30,7 @@ final class Training {
                 + " rootwait=5 rootdelay=0 liftoff.timeout=5 liftoff.debug virtio_blk.queue_depth=64 -- --switched-root");
         cmdline.moduleParameters();
         cmdline.problems();
-        ModuleLoader.moduleName("kernel/drivers/block/virtio_blk.ko");
+        rehearseColdplug();
         MountInfo.parse("21 1 0:20 / /proc rw,nosuid shared:2 - proc proc rw\n");
         Fs.statfs("/");
         int root = Fs.openDirectory("/");
@@ -51,6 +52,18 @@ final class Training {
             System.out.println("training: " + e.getMessage());
         }
         System.out.println("training: done");
+    }
+
+    /** Coldplug's code paths: the image's module indexes, an alias lookup, the sysfs walk. */
+    private static void rehearseColdplug() {
+        try (var kernels = Files.list(Path.of("/lib/modules"))) {
+            for (Path dir : kernels.toList()) {
+                ModuleDatabase.load(dir).modulesForModalias("virtio:d00000002v00001AF4");
+            }
+        } catch (IOException e) {
+            System.out.println("training: " + e.getMessage());
+        }
+        if (Files.isDirectory(Path.of("/sys/devices"))) Coldplug.modaliases(Path.of("/sys/devices"));
     }
 
     /** The delete that empties the initramfs after the switch, on a small tree of its own. */
