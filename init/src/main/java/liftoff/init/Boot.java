@@ -1,10 +1,12 @@
 package liftoff.init;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
+import liftoff.init.probe.BlockDevices;
 import liftoff.sys.SyscallException;
 
 /**
@@ -33,7 +35,9 @@ final class Boot {
         ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), cmdline.blacklist(), cmdline.moduleParameters(), log);
         DeviceEvents events = DeviceEvents.listen(loader, log);   // before the walk: no device falls between
         loader.loadList();
-        for (String extra : cmdline.modules()) loader.loadByName(extra);
+        List<String> asked = new ArrayList<>();
+        for (String extra : cmdline.modules()) asked.addAll(loader.loadByName(extra));
+        if (!asked.isEmpty()) log.info("liftoff.modules: loaded " + String.join(" ", asked));
         events.coldplug();
         ModuleLoader.Result modules = loader.result();
         log.info("modules loaded: " + modules.loaded() + " (" + modules.skipped() + " already there"
@@ -64,6 +68,7 @@ final class Boot {
         Path device = RootDevice.await(cmdline, events, log);
         RootMount.mount(device, cmdline, NEW_ROOT, log);
         String init = RootMount.chooseInit(cmdline, NEW_ROOT);
+        linkDisks();
         if (cmdline.breakpoint() == Cmdline.Break.PRESWITCH) {
             log.info("liftoff.break=preswitch: rescue shell with the root mounted on " + NEW_ROOT);
             Rescue.shell(log);
@@ -73,6 +78,17 @@ final class Boot {
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         log.restoreRateLimit();
         SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);
+    }
+
+    /** /dev/disk/by-*, for the real root's fstab before its udev runs; a failure costs only the links. */
+    private void linkDisks() {
+        long start = System.nanoTime();
+        try {
+            int links = DiskLinks.create(BlockDevices.system());
+            log.info("disk links: " + links + " under /dev/disk in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        } catch (IOException e) {
+            log.warn("no /dev/disk links: " + e.getMessage());
+        }
     }
 
     /** Why this try failed, in words for the console. */

@@ -9,7 +9,7 @@ import liftoff.sys.Uevent;
 import liftoff.sys.UeventSocket;
 
 /**
- * Devices as they come: coldplug for what the kernel found before the init ran, then the kernel's
+ * Devices as they come (drivers load in the background, see {@link ModuleLoader}): coldplug for what the kernel found before the init ran, then the kernel's
  * uevents for what appears later (the virtio disks behind a virtio_pci just loaded, the SCSI disks
  * a host adapter scans, a USB stick, a disk hot-added). A uevent with a MODALIAS loads its driver;
  * a block device "add" wakes whoever waits for the root. The socket is opened before the sysfs walk,
@@ -43,15 +43,18 @@ final class DeviceEvents implements AutoCloseable {
         return new DeviceEvents(socket, modules, log);
     }
 
-    /** Loads the drivers of every device present now; returns how many modaliases it saw. */
+    /** Starts loading the drivers of every device present now; returns how many modaliases it saw. */
     int coldplug() {
         long start = System.nanoTime();
-        var modaliases = Coldplug.modaliases(Path.of("/sys/devices"));
-        long walked = System.nanoTime();
-        List<String> loaded = modules.loadForModaliases(modaliases);
-        log.info("coldplug: " + modaliases.size() + " modaliases in " + ms(walked - start) + " ms, "
-                + (loaded.isEmpty() ? "no driver to load" : "loaded " + String.join(" ", loaded)) + " in " + ms(System.nanoTime() - walked) + " ms");
+        var modaliases = Coldplug.modaliases(Path.of("/sys"));
+        List<String> drivers = modules.startForModaliases(modaliases, this::loaded);
+        log.info("coldplug: " + modaliases.size() + " modaliases in " + ms(System.nanoTime() - start) + " ms, "
+                + (drivers.isEmpty() ? "no driver to load" : "loading " + String.join(" ", drivers)));
         return modaliases.size();
+    }
+
+    private void loaded(String driver, long ms) {
+        log.info("loaded " + driver + " in " + ms + " ms");
     }
 
     /**
@@ -89,8 +92,8 @@ final class DeviceEvents implements AutoCloseable {
         if (!event.action().equals("add")) return false;
         String modalias = event.modalias();
         if (modalias != null) {
-            List<String> loaded = modules.loadForModaliases(List.of(modalias));
-            if (!loaded.isEmpty()) log.info("uevent: loaded " + String.join(" ", loaded) + " for " + modalias + " (" + event.devpath() + ")");
+            List<String> drivers = modules.startForModaliases(List.of(modalias), this::loaded);
+            if (!drivers.isEmpty()) log.info("uevent: loading " + String.join(" ", drivers) + " for " + modalias + " (" + event.devpath() + ")");
         }
         if (event.subsystem().equals("block")) {
             log.debug("uevent: block device " + event.properties().getOrDefault("DEVNAME", event.devpath()) + " added");

@@ -3,6 +3,8 @@ package liftoff.init;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import liftoff.handover.HandoverException;
 import liftoff.handover.MountInfo;
 import liftoff.handover.OldRootCleaner;
@@ -63,7 +65,17 @@ final class Training {
         } catch (IOException e) {
             System.out.println("training: " + e.getMessage());
         }
-        if (Files.isDirectory(Path.of("/sys/devices"))) Coldplug.modaliases(Path.of("/sys/devices"));
+        if (Files.isDirectory(Path.of("/sys/bus"))) Coldplug.modaliases(Path.of("/sys"));
+        // Drivers load in threads of their own, waiting on each other's futures.
+        CompletableFuture<Void> claim = new ConcurrentHashMap<String, CompletableFuture<Void>>()
+                .computeIfAbsent("module", name -> new CompletableFuture<>());
+        try {
+            Thread.ofPlatform().name("modprobe training").daemon().start(() -> claim.complete(null)).join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        claim.join();
+        DiskLinks.encode("training label");
     }
 
     /** The delete that empties the initramfs after the switch, on a small tree of its own. */
