@@ -1,8 +1,10 @@
 package liftoff.build;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +13,10 @@ import liftoff.build.qemu.BootMarker;
 import liftoff.build.qemu.DemoRoot;
 import liftoff.build.qemu.DiskBus;
 import liftoff.build.qemu.Kernel;
+import liftoff.build.qemu.Monitor;
 import liftoff.build.qemu.Qemu;
 import liftoff.build.qemu.QemuExit;
+import liftoff.build.qemu.QemuProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -49,8 +53,12 @@ class StorageBootTest {
     }
 
     private static QemuExit boot(Qemu.Machine machine, DiskBus bus, String append, TestInfo test) throws Exception {
-        QemuExit exit = new Qemu(kernel.image()).initrd(image).machine(machine).disk(gptDisk, bus).icount(true)
-                .append(append).timeout(BOOT).run();
+        return keep(new Qemu(kernel.image()).initrd(image).machine(machine).disk(gptDisk, bus).icount(true)
+                .append(append).timeout(BOOT).run(), test);
+    }
+
+    /** Keeps the console and timeline under target/storage-boot/; fails when QEMU had to be killed. */
+    private static QemuExit keep(QemuExit exit, TestInfo test) throws IOException {
         Path log = Path.of("target/storage-boot", test.getTestMethod().orElseThrow().getName() + ".log");
         Files.createDirectories(log.getParent());
         Files.writeString(log, exit.console() + "\n" + exit.timeline().table());
@@ -135,5 +143,42 @@ class StorageBootTest {
         assertFalse(exit.console().lines().anyMatch(l -> l.contains("liftoff:") && l.contains("ata_piix")), exit.console());
         assertFalse(exit.console().contains("scsi host"), "no IDE channel became a SCSI host\n" + exit.console());
         assertTrue(exit.console().contains("liftoff: liftoff.modules: loaded cdrom scsi_common scsi_mod sr_mod"), exit.console());
+    }
+
+    @Test
+    void ahciRootOnQ35WithTheGenericKernel(TestInfo test) throws Exception {
+        // The cloud kernel has no AHCI driver: this image is built for Debian's generic kernel.
+        Kernel generic = Kernel.newestInstalled(Kernel.Flavour.GENERIC);
+        Path genericImage = work.resolve("generic-kernel.img");
+        new ImageBuilder(work.resolve("cache"), 0, line -> { })
+                .build(BuildConfig.defaults().with("KERNEL_VERSION", generic.version()), genericImage);
+        QemuExit exit = keep(new Qemu(generic.image()).initrd(genericImage).machine(Qemu.Machine.Q35).disk(gptDisk, DiskBus.AHCI)
+                .icount(true).append("root=PARTUUID=" + PARTITION_UUID).timeout(BOOT).run(), test);
+        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.AHCI));
+        assertTrue(line(exit, "liftoff: coldplug: ").matches(".*loading .*\\bahci\\b.*"), exit.console());
+        line(exit, "liftoff: uevent: loading sd_mod for scsi:t-0x00");
+        for (String driver : new String[] {"ahci", "sd_mod"}) assertTrue(loaded(exit, driver), driver);
+        assertFalse(loading(exit, "ata_piix"), "q35 has no PIIX IDE\n" + exit.console());
+    }
+
+    @Test
+    void aDiskHotAddedAfterBootIsTheRootRootwaitWaitsFor(TestInfo test) throws Exception {
+        // Nothing at boot but an empty PCIe slot; the disk comes through the monitor while the init waits.
+        Path socket = work.resolve("monitor.sock");
+        Qemu qemu = new Qemu(kernel.image()).initrd(image).machine(Qemu.Machine.Q35).hotplugPort("slot1").monitor(socket)
+                .icount(true).append("root=PARTUUID=" + PARTITION_UUID + " rootwait").timeout(BOOT);
+        try (QemuProcess vm = qemu.start()) {
+            vm.console().await("liftoff: modules loaded", BOOT);
+            try (Monitor monitor = vm.monitor()) {
+                assertEquals("OK", monitor.command("drive_add 0 if=none,id=hot,format=raw,file=" + gptDisk));
+                assertEquals("", monitor.command("device_add virtio-blk-pci,drive=hot,bus=slot1,id=hotdisk"));
+            }
+            QemuExit exit = keep(vm.waitFor(), test);
+            assertRootMountedFrom(exit, "/dev/vda1");
+            // The new PCI function asks for virtio_pci, the virtio device it makes for virtio_blk.
+            line(exit, "liftoff: uevent: loading virtio_pci for pci:v00001AF4d");
+            line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");
+            assertTrue(line(exit, "liftoff: coldplug: ").endsWith("no driver to load"), "no disk at boot\n" + exit.console());
+        }
     }
 }

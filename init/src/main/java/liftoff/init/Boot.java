@@ -16,6 +16,8 @@ import liftoff.sys.SyscallException;
  */
 final class Boot {
     static final String NEW_ROOT = "/newroot";
+    /** How long no uevent may come before the devices count as settled. */
+    private static final long SETTLE_QUIET_MS = 200;
 
     private final Log log;
 
@@ -62,6 +64,7 @@ final class Boot {
     /** One try at the boot; returns or throws only when it failed. */
     private void attempt(Cmdline cmdline, DeviceEvents events) throws BootFailure, HandoverException {
         if (cmdline.breakpoint() == Cmdline.Break.PREMOUNT) {
+            events.settle(SETTLE_QUIET_MS);   // the disks are there, as after udevadm settle
             log.info("liftoff.break=premount: rescue shell before the root is mounted");
             Rescue.shell(log);
         }

@@ -58,6 +58,42 @@ final class DeviceEvents implements AutoCloseable {
     }
 
     /**
+     * What udevadm settle gives a dracut pre-mount hook: every driver started has loaded, and no
+     * event came for {@code quietMs} after that (the devices a driver makes, and the drivers they ask
+     * for, are handled on the way). The rescue shell of liftoff.break=premount starts after this.
+     */
+    void settle(long quietMs) {
+        while (true) {
+            modules.awaitLoads();
+            if (socket == null) return;
+            boolean any = false;
+            while (true) {
+                Optional<Uevent> event = receiveOrRewalk(any ? 0 : quietMs);
+                if (event == null) {
+                    any = true;   // sysfs was walked again: its drivers are to be waited for
+                    break;
+                }
+                if (event.isEmpty()) break;
+                handle(event.get());
+                any = true;
+            }
+            if (!any) return;
+        }
+    }
+
+    /** The next event within {@code timeoutMs}; null after an overflow, which a new coldplug answers. */
+    private Optional<Uevent> receiveOrRewalk(long timeoutMs) {
+        try {
+            return socket.receive(timeoutMs);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ENOBUFS) throw e;
+            log.warn("uevents were lost (the queue overflowed): walking sysfs again");
+            coldplug();
+            return null;
+        }
+    }
+
+    /**
      * Handles the events that are queued, then waits up to {@code timeoutMs} (negative: for ever) for
      * a block device to be added, handling every event on the way; true when one was added. Without
      * a socket it sleeps one polling interval and answers true, so the caller looks again.
@@ -73,15 +109,8 @@ final class DeviceEvents implements AutoCloseable {
         while (true) {
             long left = timeoutMs < 0 ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
             // Once a block device came, only drain what is already queued: the caller wants to look.
-            Optional<Uevent> event;
-            try {
-                event = socket.receive(blockAdded ? 0 : left);
-            } catch (SyscallException e) {
-                if (e.errno() != Errno.ENOBUFS) throw e;
-                log.warn("uevents were lost (the queue overflowed): walking sysfs again");
-                coldplug();
-                return true;
-            }
+            Optional<Uevent> event = receiveOrRewalk(blockAdded ? 0 : left);
+            if (event == null) return true;
             if (event.isEmpty()) return blockAdded;
             blockAdded |= handle(event.get());
         }

@@ -52,6 +52,7 @@ final class ModuleLoader {
     private final AtomicInteger loaded = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<Thread> loaders = new CopyOnWriteArrayList<>();
 
     private ModuleLoader(Path dir, ModuleDatabase database, Set<String> blacklist, Map<String, String> parameters, Log log) {
         this.dir = dir;
@@ -118,11 +119,24 @@ final class ModuleLoader {
         }
         for (String driver : drivers) {
             long start = System.nanoTime();
-            Thread.ofPlatform().name("modprobe " + driver).daemon().start(() -> {
+            loaders.add(Thread.ofPlatform().name("modprobe " + driver).daemon().start(() -> {
                 if (loadNamed(List.of(driver), false).contains(driver)) done.accept(driver, (System.nanoTime() - start) / 1_000_000);
-            });
+            }));
         }
         return List.copyOf(drivers);
+    }
+
+    /** Waits until every driver started so far has loaded (or failed). */
+    void awaitLoads() {
+        for (Thread loader : loaders) {
+            try {
+                loader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            loaders.remove(loader);
+        }
     }
 
     /** modprobe NAME: the module (or the module an exact alias names) after what it needs. */
