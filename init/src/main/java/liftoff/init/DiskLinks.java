@@ -9,7 +9,6 @@ import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Filesystem;
 import liftoff.init.probe.Partition;
-import liftoff.init.probe.Probe;
 
 /**
  * The /dev/disk/by-uuid, by-label, by-partuuid and by-partlabel links udev makes, made from
@@ -27,7 +26,7 @@ final class DiskLinks {
         Path dev = devices.dev();
         int made = 0;
         for (BlockDevice device : devices.list()) {
-            Filesystem fs = probe(device);
+            Filesystem fs = RootFinder.probe(device);
             if (fs != null) {
                 made += link(dev, "by-uuid", fs.uuid(), device);
                 made += link(dev, "by-label", fs.label(), device);
@@ -74,14 +73,6 @@ final class DiskLinks {
             }
         }
         return out.toString();
-    }
-
-    private static Filesystem probe(BlockDevice device) {
-        try {
-            return Probe.filesystem(device.node());
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static Partition partitionEntry(BlockDevices devices, BlockDevice device) {
