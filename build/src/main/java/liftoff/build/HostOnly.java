@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import liftoff.init.modules.ModuleDatabase;
 
 /**
  * HOSTONLY=yes: the modules this machine needs to mount its own root, found as udev and modprobe

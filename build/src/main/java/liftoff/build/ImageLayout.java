@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import liftoff.init.modules.ModuleDatabase;
 
 /**
  * Plans an image: everything that goes into the initramfs and where, as a gen_init_cpio spec plus a

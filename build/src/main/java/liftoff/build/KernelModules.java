@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import liftoff.init.modules.ModuleDatabase;
 
 /**
  * Which kernel modules (and their firmware) go into an image: the requested names and groups, closed
@@ -20,22 +21,33 @@ import java.util.stream.Collectors;
 public final class KernelModules {
     /**
      * Named sets a configuration can ask for. "storage" covers the disks a root filesystem usually sits
-     * on — virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks — plus
-     * ext4, the usual root filesystem. "filesystems" covers the other roots the init mounts: read-only
-     * images (squashfs, erofs), overlay for liftoff.overlay=, and xfs, btrfs, vfat (with the nls tables
-     * a FAT mount asks for). "verity" is device-mapper with the dm-verity target for roothash= roots.
-     * Names this kernel lacks or has built in are skipped.
+     * on: virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks, USB
+     * sticks (usb-storage and UAS behind xHCI/EHCI/OHCI/UHCI), SD/MMC cards, the paravirtual disks of
+     * VMware, Hyper-V and Xen, and common SAS/RAID HBAs; plus ext4, the usual root filesystem. Names
+     * this kernel lacks or has built in are skipped. The init loads a device driver only when coldplug
+     * or a uevent finds its device, so a generic image costs space, not boot time. "filesystems" covers
+     * the other roots the init mounts: read-only images (squashfs, erofs), overlay for liftoff.overlay=,
+     * and xfs, btrfs, vfat (with the nls tables a FAT mount asks for). "verity" is device-mapper with
+     * the dm-verity target for roothash= roots.
      */
     public static final Map<String, List<String>> GROUPS = Map.of(
-            "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"),
+            "storage", List.of(
+                    "virtio_pci", "virtio_blk", "virtio_scsi",
+                    "nvme",
+                    "ahci", "ata_piix", "ata_generic", "pata_acpi", "sd_mod", "sr_mod",
+                    "xhci_pci", "ehci_pci", "ohci_pci", "uhci_hcd", "usb_storage", "uas",
+                    "sdhci_pci", "sdhci_acpi", "mmc_block",
+                    "vmw_pvscsi", "hv_storvsc", "xen_blkfront", "xen_scsifront",
+                    "mptspi", "mptsas", "megaraid_sas", "mpt3sas", "aacraid", "hpsa", "smartpqi",
+                    "ext4"),
             "filesystems", List.of("ext4", "squashfs", "erofs", "overlay", "xfs", "btrfs", "vfat",
                     "nls_cp437", "nls_ascii", "nls_utf8"),   // FAT's default codepage and character sets
             // dm-verity roots (roothash=): device-mapper, the target, and sha512 (sha1/sha256 are usually built in).
             "verity", List.of("dm_mod", "dm_verity", "sha512_generic"));
 
     /**
-     * Groups whose modules ship in the image but are not loaded at every boot: the init loads a
-     * filesystem's module (by its "fs-TYPE" alias) only when the root needs it, device-mapper targets
+     * Groups whose modules ship in the image but are not loaded at once (nor by coldplug: they serve no
+     * device): the init loads a filesystem's module (by its "fs-TYPE" alias) only when the root needs it, device-mapper targets
      * only when the command line asks for them. Loading them all would cost every boot time (btrfs
      * alone pulls in raid6_pq, which benchmarks its algorithms).
      */
@@ -52,17 +64,14 @@ public final class KernelModules {
      *
      * @param database the kernel's indexes
      * @param modules  in load order, dependencies first
-     * @param onDemand names of the shipped modules the init loads only when needed (not at every boot)
+     * @param eager    the part of {@code modules} the init loads at once, in load order: what no device
+     *                 asks for by modalias (filesystems, device-mapper targets) with its dependencies;
+     *                 device drivers wait for their device (coldplug, uevents)
      * @param firmware firmware files by path relative to the firmware directory → host file
      * @param notes    what was skipped and why, and missing firmware: for the build log, not errors
      */
     public record Selection(ModuleDatabase database, String kernelVersion, List<ModuleDatabase.Module> modules,
-            Set<String> onDemand, SortedMap<String, Path> firmware, List<String> notes) {
-
-        /** The modules the init loads at every boot, in load order. */
-        public List<ModuleDatabase.Module> atBoot() {
-            return modules.stream().filter(m -> !onDemand.contains(m.name())).toList();
-        }
+            List<ModuleDatabase.Module> eager, SortedMap<String, Path> firmware, List<String> notes) {
 
         /** The compressed modules: the init needs finit_module's MODULE_INIT_COMPRESSED_FILE (Linux 6.4+) for them. */
         public List<ModuleDatabase.Module> compressed() {
@@ -118,10 +127,9 @@ public final class KernelModules {
             throw new IOException(database.kernelDir().resolve("modules.dep") + ": no module " + String.join(", ", unknown)
                     + " (neither listed there, nor an alias, nor in modules.builtin)");
         }
-        Set<String> onDemand = modules.stream().map(ModuleDatabase.Module::name).collect(Collectors.toCollection(LinkedHashSet::new));
-        database.loadOrder(bootNames, name -> { }).forEach(m -> onDemand.remove(m.name()));
-        return new Selection(database, kernelVersion, modules, Set.copyOf(onDemand),
-                firmware(database, modules, firmwareDir, notes), notes);
+        List<String> notDrivers = bootNames.stream().filter(name -> !database.isDeviceDriver(name)).toList();
+        List<ModuleDatabase.Module> eager = database.loadOrder(notDrivers, name -> { });
+        return new Selection(database, kernelVersion, modules, eager, firmware(database, modules, firmwareDir, notes), notes);
     }
 
     /** The firmware files {@code modules} declare and the host has; a note for each one it lacks. */

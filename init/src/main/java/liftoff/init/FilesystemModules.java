@@ -17,19 +17,17 @@ final class FilesystemModules {
      * Loads the module providing {@code type} (with its dependencies) unless the kernel has the type
      * already; for FAT also the character-set tables the mount will ask for ({@link #fatTables}).
      */
-    static void ensure(String type, String mountData, Log log) {
+    static void ensure(ModuleLoader modules, String type, String mountData, Log log) {
         if (type.equals("vfat") || type.equals("msdos")) {
-            for (String table : fatTables(mountData)) ModuleLoader.loadWithDependencies(KernelRelease.current(), table, log);
+            for (String table : fatTables(mountData)) modules.loadByName(table);
         }
         if (registered(type)) return;
-        String release = KernelRelease.current();
-        String module = aliasTarget(Path.of("/lib/modules", release, "modules.alias"), "fs-" + type);
-        ModuleLoader.Result result = ModuleLoader.loadWithDependencies(release, module == null ? type : module, log);
-        if (result.loaded() > 0) {
-            log.info("filesystem " + type + ": loaded module " + (module == null ? type : module)
-                    + (result.loaded() > 1 ? " and " + (result.loaded() - 1) + " dependencies" : ""));
-        } else if (!result.failures().isEmpty()) {
-            log.debug("filesystem " + type + ": " + String.join(", ", result.failures()));
+        String module = aliasTarget(Path.of("/lib/modules", KernelRelease.current(), "modules.alias"), "fs-" + type);
+        String name = module == null ? type : module;
+        List<String> loaded = modules.loadByName(name);
+        if (!loaded.isEmpty()) {
+            log.info("filesystem " + type + ": loaded module " + name
+                    + (loaded.size() > 1 ? " and " + (loaded.size() - 1) + " dependencies" : ""));
         }
     }
 

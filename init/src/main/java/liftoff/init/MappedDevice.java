@@ -21,11 +21,11 @@ final class MappedDevice {
     private MappedDevice() {}
 
     /** Loads dm_mod (and {@code targetModule}, e.g. dm_verity) unless they are there already. */
-    static void requireTarget(String kernelRelease, String targetModule, Log log) throws Boot.BootFailure {
+    static void requireTarget(ModuleLoader modules, String targetModule) throws Boot.BootFailure {
         for (String module : new String[] {"dm_mod", targetModule}) {
-            ModuleLoader.Result r = ModuleLoader.loadWithDependencies(kernelRelease, module, log);
-            if (!r.failures().isEmpty() && !Files.isDirectory(Path.of("/sys/module", module))) {
-                throw new Boot.BootFailure("device-mapper is not available: " + String.join(", ", r.failures())
+            modules.loadByName(module);
+            if (!modules.present(module)) {
+                throw new Boot.BootFailure("device-mapper is not available: " + module + " did not load"
                         + " (is the module in the image? liftoff build --module " + module + ")");
             }
         }

@@ -19,15 +19,15 @@ import liftoff.sys.SyscallException;
 final class RootMount {
     private RootMount() {}
 
-    static void mount(Path device, Cmdline cmdline, String target, Log log) throws Boot.BootFailure {
+    static void mount(Path device, Cmdline cmdline, String target, ModuleLoader modules, Log log) throws Boot.BootFailure {
         List<String> types = candidateTypes(device, cmdline);
         // The kernel would ask modprobe for fs-TYPE; there is none here. Only a known type is worth it.
         if (types.size() == 1 || cmdline.rootFsType() != null) {
-            types.forEach(type -> FilesystemModules.ensure(type, cmdline.rootFlags(), log));
+            types.forEach(type -> FilesystemModules.ensure(modules, type, cmdline.rootFlags(), log));
         }
         if (RootOverlay.requested(cmdline, log)) {
             mountDevice(device, types, RootOverlay.LOWER, true, cmdline.rootFlags(), log);
-            RootOverlay.mount(target, cmdline.readOnly(), log);
+            RootOverlay.mount(target, cmdline.readOnly(), modules, log);
             return;
         }
         if (types.size() == 1) Fsck.beforeMount(device, types.getFirst(), cmdline.readOnly(), cmdline, log);

@@ -35,8 +35,8 @@ final class RootOverlay {
     }
 
     /** Mounts the tmpfs upper layer and the overlay of it on the root already mounted at {@link #LOWER}. */
-    static void mount(String target, boolean readOnly, Log log) throws Boot.BootFailure {
-        FilesystemModules.ensure("overlay", null, log);
+    static void mount(String target, boolean readOnly, ModuleLoader modules, Log log) throws Boot.BootFailure {
+        FilesystemModules.ensure(modules, "overlay", null, log);
         try {
             Files.createDirectories(Path.of(OVERLAY_FS));
             Mounts.mount("tmpfs", OVERLAY_FS, "tmpfs", Mounts.MS_NOSUID | Mounts.MS_NODEV, "mode=0755");

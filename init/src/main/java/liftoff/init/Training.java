@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import liftoff.handover.HandoverException;
 import liftoff.handover.MountInfo;
 import liftoff.handover.OldRootCleaner;
 import liftoff.handover.SwitchRoot;
+import liftoff.init.modules.ModuleDatabase;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Probe;
 import liftoff.sys.DirEntry;
@@ -30,7 +33,7 @@ final class Training {
                 + " rootwait=5 rootdelay=0 liftoff.timeout=5 liftoff.debug virtio_blk.queue_depth=64 -- --switched-root");
         cmdline.moduleParameters();
         cmdline.problems();
-        ModuleLoader.moduleName("kernel/drivers/block/virtio_blk.ko");
+        rehearseColdplug();
         MountInfo.parse("21 1 0:20 / /proc rw,nosuid shared:2 - proc proc rw\n");
         Fs.statfs("/");
         int root = Fs.openDirectory("/");
@@ -56,6 +59,28 @@ final class Training {
             System.out.println("training: " + e.getMessage());
         }
         System.out.println("training: done");
+    }
+
+    /** Coldplug's code paths: the image's module indexes, an alias lookup, the sysfs walk. */
+    private static void rehearseColdplug() {
+        try (var kernels = Files.list(Path.of("/lib/modules"))) {
+            for (Path dir : kernels.toList()) {
+                ModuleDatabase.load(dir).modulesForModalias("virtio:d00000002v00001AF4");
+            }
+        } catch (IOException e) {
+            System.out.println("training: " + e.getMessage());
+        }
+        if (Files.isDirectory(Path.of("/sys/bus"))) Coldplug.modaliases(Path.of("/sys"));
+        // Drivers load in threads of their own, waiting on each other's futures.
+        CompletableFuture<Void> claim = new ConcurrentHashMap<String, CompletableFuture<Void>>()
+                .computeIfAbsent("module", name -> new CompletableFuture<>());
+        try {
+            Thread.ofPlatform().name("modprobe training").daemon().start(() -> claim.complete(null)).join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        claim.join();
+        DiskLinks.encode("training label");
     }
 
     /** The delete that empties the initramfs after the switch, on a small tree of its own. */

@@ -120,7 +120,7 @@ record VerityRoot(RootSpec data, RootSpec hash, String rootHash, long hashOffset
      * Sets up /dev/mapper/root when the command line asks for a verity root: waits for the data
      * and hash devices, reads the superblock, loads dm_verity and creates the read-only mapping.
      */
-    static void open(Cmdline cmdline, String kernelRelease, Log log) throws Boot.BootFailure {
+    static void open(Cmdline cmdline, ModuleLoader modules, DeviceEvents events, Log log) throws Boot.BootFailure {
         VerityRoot verity;
         try {
             verity = fromCmdline(cmdline);
@@ -128,12 +128,12 @@ record VerityRoot(RootSpec data, RootSpec hash, String rootHash, long hashOffset
             throw new Boot.BootFailure("dm-verity root: " + e.getMessage());
         }
         if (verity == null) return;
-        Path data = RootDevice.await(verity.data, "verity data device", cmdline, log);
-        Path hash = verity.hash.equals(verity.data) ? data : RootDevice.await(verity.hash, "verity hash device", cmdline, log);
+        Path data = RootDevice.await(verity.data, "verity data device", cmdline, events, log);
+        Path hash = verity.hash.equals(verity.data) ? data : RootDevice.await(verity.hash, "verity hash device", cmdline, events, log);
         try {
             VeritySuperblock sb = VeritySuperblock.read(hash, verity.hashOffset);
             String table = verity.table(sb, data, hash);
-            MappedDevice.requireTarget(kernelRelease, "dm_verity", log);
+            MappedDevice.requireTarget(modules, "dm_verity");
             log.info("dm-verity: " + NAME + " = " + table);
             String uuid = UUID_PREFIX + (sb.uuid() == null ? verity.rootHash.substring(0, 32) : sb.uuid().replace("-", "")) + "-" + NAME;
             MappedDevice.create(NAME, uuid, true, List.of(new DeviceMapper.Target(0, sb.dataSectors(), "verity", table)), log);

@@ -18,7 +18,10 @@ public enum BootMarker {
     RUN_INIT("Run /init", "Run (\\S+) as init process"),
     /** liftoff's init is running (the JVM has started, the API filesystems are mounted). */
     INIT_STARTED("init started", "liftoff: started\\b(.*)"),
-    /** liftoff loaded the modules the root device needs. */
+    /**
+     * liftoff loaded the modules no device asks for and started coldplug's drivers; drivers of
+     * devices found later (uevents) load after it.
+     */
     MODULES_LOADED("modules loaded", "liftoff: modules loaded\\b(.*)"),
     /** liftoff found the block device root= names; detail: the device. */
     ROOT_FOUND("root device found", "liftoff: root device found\\b(.*)"),

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * A small ext4 root disk for boot tests: busybox and an {@code /sbin/init} that prints
  * {@code REAL-ROOT uptime=<s> pid=<n> root=<device>} (also to /dev/kmsg), then
- * {@code REAL-ROOT args=<its arguments>}, a banner and the mount table, and powers off.
+ * {@code REAL-ROOT args=<its arguments>}, a banner, the mount table and the /dev/disk/by-* links,
+ * and powers off.
  *
  * <p>Built without root or loop devices: {@code mke2fs -d} copies a staged directory into a plain
  * file. Fixed timestamps, UUIDs and hash seed make the same settings give the same bytes. With
