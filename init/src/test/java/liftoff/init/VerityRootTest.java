@@ -44,7 +44,7 @@ class VerityRootTest {
                 + " systemd.verity_root_options=hash-offset=1048576,superblock=true,restart-on-corruption,ignore-zero-blocks");
         assertEquals(v.data(), v.hash());
         assertEquals(1048576, v.hashOffset());
-        assertEquals("1 /dev/vda /dev/vda 4096 4096 256 257 sha256 " + HASH + " - 2 restart-on-corruption ignore-zero-blocks",
+        assertEquals("1 /dev/vda /dev/vda 4096 4096 256 257 sha256 " + HASH + " - 2 restart_on_corruption ignore_zero_blocks",
                 v.table(sha256(new byte[0]), Path.of("/dev/vda"), Path.of("/dev/vda")));
     }
 
