@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import liftoff.build.qemu.BootMarker;
 import liftoff.build.qemu.Console;
 import liftoff.build.qemu.DemoRoot;
@@ -112,7 +113,7 @@ class VerityBootTest {
         Path tampered = work.resolve("tampered.img");
         Files.copy(data, tampered);
         try (RandomAccessFile f = new RandomAccessFile(tampered.toFile(), "rw")) {
-            f.seek(1024 + 120);   // the ext4 superblock's volume name, in data block 0
+            f.seek(1024 + 120);   // the ext4 superblock's volume name: in verity data block 1 (1 KiB blocks)
             f.write("tampered".getBytes(StandardCharsets.US_ASCII));
         }
         try (QemuProcess vm = qemu("roothash=" + rootHash + " systemd.verity_root_data=/dev/vda systemd.verity_root_hash=/dev/vdb")
@@ -120,7 +121,7 @@ class VerityBootTest {
             Console console = vm.console();
             console.await("liftoff: cannot boot: dm-verity detected corruption on /dev/vda (hash /dev/vdb):"
                     + " a block of /dev/mapper/root does not match the root hash", BOOT);
-            console.await("data block 0 is corrupted", Duration.ofSeconds(30));
+            console.await(Pattern.compile("kernel: .*device-mapper: verity: \\d+:0: data block 1 is corrupted"), Duration.ofSeconds(30));
             console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
             console.type("busybox poweroff -f\n");
             QemuExit exit = vm.waitFor();
