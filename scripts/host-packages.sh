@@ -24,6 +24,7 @@ declare -A PROVIDES=(
     [mkfs.xfs]=xfsprogs
     [mkfs.btrfs]=btrfs-progs
     [mkfs.vfat]=dosfstools
+    [mcopy]=mtools
     [mksquashfs]=squashfs-tools
     [mkfs.erofs]=erofs-utils
     [cryptsetup]=cryptsetup-bin
@@ -33,7 +34,7 @@ declare -A PROVIDES=(
     [bzip2]=bzip2
 )
 need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz
-               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mksquashfs mkfs.erofs cryptsetup losetup lzop bzip2)
+               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mcopy mksquashfs mkfs.erofs cryptsetup losetup lzop bzip2)
 [ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
 
 missing=()

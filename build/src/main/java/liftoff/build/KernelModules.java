@@ -21,34 +21,43 @@ public final class KernelModules {
     /**
      * Named sets a configuration can ask for. "storage" covers the disks a root filesystem usually sits
      * on — virtio (QEMU, most clouds), NVMe, AHCI/SATA, legacy IDE (QEMU -machine pc), SCSI disks — plus
-     * ext4, the usual root filesystem. Names this kernel lacks or has built in are skipped.
+     * ext4, the usual root filesystem. "filesystems" covers the other roots the init mounts: read-only
+     * images (squashfs, erofs), overlay for liftoff.overlay=, and xfs, btrfs, vfat (with the nls tables
+     * a FAT mount asks for). "verity" is device-mapper with the dm-verity target for roothash= roots.
+     * Names this kernel lacks or has built in are skipped.
      */
     public static final Map<String, List<String>> GROUPS = Map.of(
             "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"),
+            "filesystems", List.of("ext4", "squashfs", "erofs", "overlay", "xfs", "btrfs", "vfat",
+                    "nls_cp437", "nls_ascii", "nls_utf8"),   // FAT's default codepage and character sets
             // dm-verity roots (roothash=): device-mapper, the target, and sha512 (sha1/sha256 are usually built in).
             "verity", List.of("dm_mod", "dm_verity", "sha512_generic"));
 
     /**
-     * Groups whose modules ship in the image but are not loaded at every boot: the init loads them
-     * (modules.dep) only when the command line asks for what they do. A module that another,
-     * boot-time request also needs is loaded at boot as usual.
+     * Groups whose modules ship in the image but are not loaded at every boot: the init loads a
+     * filesystem's module (by its "fs-TYPE" alias) only when the root needs it, device-mapper targets
+     * only when the command line asks for them. Loading them all would cost every boot time (btrfs
+     * alone pulls in raid6_pq, which benchmarks its algorithms).
      */
-    public static final Set<String> ON_DEMAND = Set.of("verity");
+    static final Set<String> ON_DEMAND_GROUPS = Set.of("filesystems", "verity");
 
-    /** What a configuration without MODULES gets: 0.6 MB of verity modules cost no boot time, being on demand. */
-    public static final List<String> DEFAULT = List.of("storage", "verity");
+    /**
+     * What a configuration without MODULES gets: every disk driver, every root filesystem, and
+     * dm-verity (0.6 MB, loaded on demand: no boot time).
+     */
+    public static final List<String> DEFAULT = List.of("storage", "filesystems", "verity");
 
     /**
      * The modules chosen for one kernel.
      *
      * @param database the kernel's indexes
      * @param modules  in load order, dependencies first
+     * @param onDemand names of the shipped modules the init loads only when needed (not at every boot)
      * @param firmware firmware files by path relative to the firmware directory → host file
      * @param notes    what was skipped and why, and missing firmware: for the build log, not errors
-     * @param onDemand the names among {@code modules} that the init loads only when needed (see {@link #ON_DEMAND})
      */
     public record Selection(ModuleDatabase database, String kernelVersion, List<ModuleDatabase.Module> modules,
-            SortedMap<String, Path> firmware, List<String> notes, Set<String> onDemand) {
+            Set<String> onDemand, SortedMap<String, Path> firmware, List<String> notes) {
 
         /** The modules the init loads at every boot, in load order. */
         public List<ModuleDatabase.Module> atBoot() {
@@ -83,12 +92,14 @@ public final class KernelModules {
         for (String name : requested) {
             List<String> group = GROUPS.get(name);
             names.addAll(group != null ? group : List.of(name));
-            if (!ON_DEMAND.contains(name)) bootNames.addAll(group != null ? group : List.of(name));
+            if (!ON_DEMAND_GROUPS.contains(name)) {
+                bootNames.addAll(group != null ? group : List.of(name));
+            }
             if (group != null) {
                 optional.addAll(group);
             }
         }
-        for (String name : names) {
+        for (String name : new LinkedHashSet<>(names)) {
             if (database.isBuiltin(name)) {
                 notes.add(name + ": built into " + kernelVersion);
             }
@@ -109,8 +120,8 @@ public final class KernelModules {
         }
         Set<String> onDemand = modules.stream().map(ModuleDatabase.Module::name).collect(Collectors.toCollection(LinkedHashSet::new));
         database.loadOrder(bootNames, name -> { }).forEach(m -> onDemand.remove(m.name()));
-        return new Selection(database, kernelVersion, modules, firmware(database, modules, firmwareDir, notes), notes,
-                Set.copyOf(onDemand));
+        return new Selection(database, kernelVersion, modules, Set.copyOf(onDemand),
+                firmware(database, modules, firmwareDir, notes), notes);
     }
 
     /** The firmware files {@code modules} declare and the host has; a note for each one it lacks. */

@@ -1,6 +1,7 @@
 package liftoff.build;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import liftoff.cpio.Glob;
 
 /**
  * depmod's text indexes for one kernel (/lib/modules/KVER): modules.dep, modules.builtin,
@@ -123,6 +125,19 @@ public final class ModuleDatabase {
             }
         }
         return null;
+    }
+
+    /**
+     * The modules whose modules.alias patterns match a device's {@code modalias}, as modprobe would
+     * load them (fnmatch, in file order, each once).
+     */
+    public List<String> modulesForModalias(String modalias) {
+        byte[] name = modalias.getBytes(StandardCharsets.UTF_8);
+        Set<String> found = new LinkedHashSet<>();
+        for (Alias alias : aliases) {
+            if (new Glob(alias.pattern.getBytes(StandardCharsets.UTF_8)).matches(name)) found.add(alias.module);
+        }
+        return List.copyOf(found);
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Set;
  * at a module that is not there:
  * <ul>
  *   <li>{@code liftoff.load}: one absolute module path per line in load order — the init loads these
- *       top to bottom and needs no other file; on-demand modules (dm-verity) are not in it;</li>
+ *       top to bottom at every boot and needs no other file; the on-demand modules (filesystems,
+ *       dm-verity) are not in it;</li>
  *   <li>{@code modules.dep} and {@code modules.alias}: depmod's format, filtered, for loading on demand
  *       by modalias (and for kmod tools in a rescue shell);</li>
  *   <li>{@code modules.builtin}: copied, so "is it builtin?" has an answer.</li>

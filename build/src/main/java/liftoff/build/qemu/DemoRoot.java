@@ -108,6 +108,31 @@ public record DemoRoot(String label, UUID uuid, int sizeMiB, Optional<String> pa
     }
 
     /**
+     * Writes the same tree as a read-only image to {@code image}: "squashfs" (mksquashfs) or "erofs"
+     * (mkfs.erofs), owned by root, every timestamp fixed. Label and UUIDs do not apply.
+     */
+    public static void writeReadOnlyImage(String type, Path image) throws IOException {
+        Path busybox = HostTools.require("busybox", "busybox-static");
+        String time = Long.toString(FAKE_TIME);
+        Path work = Files.createTempDirectory("liftoff-demo-root");
+        try {
+            Path stage = Files.createDirectory(work.resolve("root"));
+            stage(stage, busybox);
+            Files.deleteIfExists(image);
+            List<String> command = switch (type) {
+                case "squashfs" -> List.of(HostTools.require("mksquashfs", "squashfs-tools").toString(), stage.toString(),
+                        image.toString(), "-quiet", "-noappend", "-all-root", "-mkfs-time", time, "-all-time", time);
+                case "erofs" -> List.of(HostTools.require("mkfs.erofs", "erofs-utils").toString(), "--quiet", "--all-root",
+                        "-T", time, "-U", "b0075eed-0000-4000-8000-000000000003", image.toString(), stage.toString());
+                default -> throw new IllegalArgumentException(type + ": not squashfs or erofs");
+            };
+            HostTools.run(command, Map.of());
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /**
      * Stages the root filesystem's tree: busybox with a link per applet, the init, and the mount
      * points, every timestamp fixed. Returns the paths as the guest sees them ("/", "/bin", ...).
      */
