@@ -62,10 +62,15 @@ class VerityBootTest {
         List<String> command = new ArrayList<>(List.of("veritysetup", "format"));
         command.addAll(List.of(options));
         command.addAll(List.of(dataFile.toString(), hashFile.toString()));
+        return run(command).lines().filter(l -> l.startsWith("Root hash:")).map(l -> l.substring(10).strip()).findFirst().orElseThrow();
+    }
+
+    /** Runs a host tool; its output, or a failed assertion with it. */
+    private static String run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out.lines().filter(l -> l.startsWith("Root hash:")).map(l -> l.substring(10).strip()).findFirst().orElseThrow();
+        assertEquals(0, p.waitFor(), command + ":\n" + out);
+        return out;
     }
 
     private static Qemu qemu(String append) {
@@ -106,6 +111,36 @@ class VerityBootTest {
         assertTrue(exit.console().contains(" 1024 4096 32768 " + (DATA_BYTES / 4096 + 1) + " sha512 " + hash + " "), exit.console());
         assertTrue(exit.console().contains(" 1 restart_on_corruption"), exit.console());
         assertTrue(exit.console().contains("liftoff: crypto: sha512 loaded (sha512_generic)"), exit.console());
+    }
+
+    @Test
+    void findsDataAndHashPartitionsByTheRootHashAlone() throws Exception {
+        // systemd's discovery: the data partition's PARTUUID is the root hash's first 128 bits, the
+        // hash partition's its last 128 bits; roothash= is then all the command line needs.
+        Path disk = work.resolve("gpt.img");
+        long dataStart = 2048;
+        long hashStart = dataStart + DATA_BYTES / 512;
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength((hashStart + 2 * 2048 + 2048) * 512);   // 2 MiB for the hash tree (1.03 MiB), 1 MiB for the backup GPT
+        }
+        run(List.of("sgdisk", "-n", "1:" + dataStart + ":+" + DATA_BYTES / 512 + "", "-u", "1:" + uuid(rootHash.substring(0, 32)),
+                "-n", "2:" + hashStart + ":+2M", "-u", "2:" + uuid(rootHash.substring(32)), disk.toString()));
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.seek(dataStart * 512);
+            f.write(Files.readAllBytes(data));
+            f.seek(hashStart * 512);
+            f.write(Files.readAllBytes(hash));
+        }
+        QemuExit exit = qemu("roothash=" + rootHash).disk(disk).run();
+        assertBootedReadOnlyFromTheMapping(exit);
+        assertTrue(exit.console().contains("liftoff: verity data device found /dev/vda1 (PARTUUID=" + uuid(rootHash.substring(0, 32)) + ")"),
+                exit.console());
+        assertTrue(exit.console().contains("liftoff: dm-verity: root = 1 /dev/vda1 /dev/vda2 1024 4096 32768 1 sha256 "), exit.console());
+    }
+
+    /** 32 hex digits as a UUID's text. */
+    private static String uuid(String hex) {
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-" + hex.substring(16, 20) + "-" + hex.substring(20);
     }
 
     @Test
