@@ -114,6 +114,16 @@ class VerityBootTest {
     }
 
     @Test
+    void aWritableOverlayOverTheVerityRoot() throws Exception {
+        QemuExit exit = qemu("roothash=" + rootHash + " systemd.verity_root_data=/dev/vda systemd.verity_root_hash=/dev/vdb"
+                + " rw liftoff.overlay=tmpfs").disk(data).disk(hash).run();
+        assertTrue(exit.timeline().reachedRealInit(), exit.console());
+        String rootLine = exit.console().lines().filter(l -> l.matches("\\d+ \\d+ \\S+ / / .*")).findFirst().orElseThrow();
+        assertTrue(rootLine.contains(" / / rw,") && rootLine.contains(" - overlay "), rootLine);
+        assertTrue(exit.console().contains("liftoff: root mounted /dev/mapper/root on "), exit.console());
+    }
+
+    @Test
     void findsDataAndHashPartitionsByTheRootHashAlone() throws Exception {
         // systemd's discovery: the data partition's PARTUUID is the root hash's first 128 bits, the
         // hash partition's its last 128 bits; roothash= is then all the command line needs.

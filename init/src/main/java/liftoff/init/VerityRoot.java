@@ -49,6 +49,11 @@ record VerityRoot(RootSpec data, RootSpec hash, String rootHash, long hashOffset
     static VerityRoot fromCmdline(Cmdline cmdline) {
         String rootHash = cmdline.value("roothash");
         if (rootHash == null) return null;
+        if (!cmdline.readOnly() && cmdline.value("liftoff.overlay") == null) {
+            // The mapping is read-only: a rw mount would fail with a bare EACCES.
+            throw new IllegalArgumentException("rw: a verity root is read-only; boot with ro, or add liftoff.overlay=tmpfs"
+                    + " for a writable layer over it");
+        }
         rootHash = rootHash.toLowerCase(Locale.ROOT);
         if (rootHash.length() < 40 || rootHash.length() > 128 || rootHash.length() % 2 != 0 || !rootHash.chars().allMatch(HexFormat::isHexDigit)) {
             throw new IllegalArgumentException("roothash=" + rootHash + " is not a hash in hex (40 to 128 hex digits)");

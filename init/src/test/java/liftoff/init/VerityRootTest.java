@@ -73,6 +73,13 @@ class VerityRootTest {
     }
 
     @Test
+    void rwNeedsAnOverlayOverTheReadOnlyMapping() {
+        assertMessage("roothash=" + HASH + " rw", "rw: a verity root is read-only; boot with ro, or add liftoff.overlay=tmpfs");
+        assertEquals(HASH, parse("roothash=" + HASH + " rw liftoff.overlay=tmpfs").rootHash());
+        assertEquals(HASH, parse("rw roothash=" + HASH + " ro").rootHash());
+    }
+
+    @Test
     void aRootHashOfTheWrongLengthForTheAlgorithmIsRefused() {
         VerityRoot v = parse("roothash=" + HASH.substring(0, 40) + " systemd.verity_root_data=/dev/vda systemd.verity_root_hash=/dev/vdb");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
