@@ -22,7 +22,9 @@ final class RootMount {
     static void mount(Path device, Cmdline cmdline, String target, Log log) throws Boot.BootFailure {
         List<String> types = candidateTypes(device, cmdline);
         // The kernel would ask modprobe for fs-TYPE; there is none here. Only a known type is worth it.
-        if (types.size() == 1 || cmdline.rootFsType() != null) types.forEach(type -> FilesystemModules.ensure(type, cmdline.rootFlags(), log));
+        if (types.size() == 1 || cmdline.rootFsType() != null) {
+            types.forEach(type -> FilesystemModules.ensure(type, cmdline.rootFlags(), log));
+        }
         if (RootOverlay.requested(cmdline, log)) {
             mountDevice(device, types, RootOverlay.LOWER, true, cmdline.rootFlags(), log);
             RootOverlay.mount(target, cmdline.readOnly(), log);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import liftoff.handover.HandoverException;
 import liftoff.handover.MountInfo;
 import liftoff.handover.OldRootCleaner;
@@ -42,6 +43,10 @@ final class Training {
         }
         rehearseOldRootCleanup();
         rehearseVerity();
+        FilesystemModules.registered("ext4");
+        FilesystemModules.aliasTarget(Path.of("/lib/modules/training/modules.alias"), "fs-ext4");
+        // A writable root is checked first: the process spawn, with a run that checks nothing.
+        Fsck.verdict(Fsck.run(List.of("/usr/sbin/e2fsck", "-V"), new Log()));
         try {
             SwitchRoot.checkInit("/", "/init");
         } catch (HandoverException e) {
