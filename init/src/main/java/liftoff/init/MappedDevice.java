@@ -17,6 +17,7 @@ import liftoff.sys.SyscallException;
 final class MappedDevice {
     static final Path MAPPER = Path.of("/dev/mapper");
     private static final long NODE_WAIT_MS = 2_000;
+    private static final long CRYPTO_WAIT_MS = 2_000;
 
     private MappedDevice() {}
 
@@ -31,6 +32,44 @@ final class MappedDevice {
         }
         if (!Files.exists(Path.of(DeviceMapper.CONTROL))) {
             throw new Boot.BootFailure("device-mapper is loaded but " + DeviceMapper.CONTROL + " did not appear");
+        }
+    }
+
+    /**
+     * Makes sure the kernel's crypto API has {@code algorithm} ("sha512"), loading its generic
+     * module when it is a module: a target asks the kernel for it, and the kernel's own
+     * request_module finds no modprobe in the initramfs. A freshly registered algorithm is usable
+     * once its self-test has passed (a kernel thread runs it), so that is waited for, briefly.
+     */
+    static void requireCrypto(ModuleLoader modules, String algorithm, Log log) {
+        if (cryptoReady(algorithm)) return;
+        modules.loadByName(algorithm + "_generic");
+        long deadline = System.nanoTime() + CRYPTO_WAIT_MS * 1_000_000;
+        while (!cryptoReady(algorithm)) {
+            if (System.nanoTime() > deadline) {
+                log.warn("the kernel has no tested " + algorithm);
+                return;
+            }
+            sleep(5);
+        }
+        log.info("crypto: " + algorithm + " loaded (" + algorithm + "_generic)");
+    }
+
+    /** /proc/crypto lists the algorithm by name with "selftest : passed". */
+    private static boolean cryptoReady(String algorithm) {
+        try {
+            boolean named = false;
+            for (String line : Files.readAllLines(Path.of("/proc/crypto"))) {
+                int colon = line.indexOf(':');
+                if (colon < 0) continue;
+                String key = line.substring(0, colon).strip();
+                String value = line.substring(colon + 1).strip();
+                if (key.equals("name")) named = value.equals(algorithm);
+                else if (named && key.equals("selftest") && value.equals("passed")) return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -70,11 +109,15 @@ final class MappedDevice {
         long deadline = System.nanoTime() + NODE_WAIT_MS * 1_000_000;
         while (!Files.exists(node)) {
             if (System.nanoTime() > deadline) throw new Boot.BootFailure(node + " did not appear after its device-mapper device was made");
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            sleep(5);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

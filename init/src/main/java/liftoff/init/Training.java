@@ -1,6 +1,7 @@
 package liftoff.init;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import liftoff.handover.SwitchRoot;
 import liftoff.init.modules.ModuleDatabase;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Probe;
+import liftoff.init.probe.VeritySuperblock;
 import liftoff.sys.DirEntry;
 import liftoff.sys.Fs;
 import liftoff.sys.Preload;
@@ -43,6 +45,7 @@ final class Training {
             Fs.close(root);
         }
         rehearseOldRootCleanup();
+        rehearseVerity();
         FilesystemModules.registered("ext4");
         FilesystemModules.aliasTarget(Path.of("/lib/modules/training/modules.alias"), "fs-ext4");
         // A writable root is checked first: the process spawn, with a run that checks nothing.
@@ -81,6 +84,18 @@ final class Training {
         }
         claim.join();
         DiskLinks.encode("training label");
+    }
+
+    /** A verity root's command line, superblock check and table, on made-up values (no device-mapper call). */
+    private static void rehearseVerity() {
+        VerityRoot verity = VerityRoot.fromCmdline(Cmdline.parse("roothash=" + "0f".repeat(32)
+                + " systemd.verity_root_options=hash-offset=4096,ignore-zero-blocks"));
+        verity.table(new VeritySuperblock(1, null, "sha256", 4096, 4096, 1, new byte[1]), Path.of("/dev/vda"), Path.of("/dev/vda"));
+        try {
+            VeritySuperblock.parse(ByteBuffer.allocate(VeritySuperblock.SIZE), "training");
+        } catch (IOException e) {
+            System.out.println("training: " + e.getMessage());
+        }
     }
 
     /** The delete that empties the initramfs after the switch, on a small tree of its own. */

@@ -34,7 +34,7 @@ record VerityRoot(RootSpec data, RootSpec hash, String rootHash, long hashOffset
     /** cryptsetup's prefix for the device-mapper uuid of a verity device; how a failure tells the device apart. */
     private static final String UUID_PREFIX = "CRYPT-VERITY-";
 
-    /** The kernel's flag arguments for the verity target (Documentation/admin-guide/device-mapper/verity.rst). */
+    /** The verity target's flag arguments (Documentation/admin-guide/device-mapper/verity.rst), as systemd spells them. */
     private static final List<String> KERNEL_FLAGS = List.of("ignore-corruption", "restart-on-corruption",
             "panic-on-corruption", "ignore-zero-blocks", "check-at-most-once");
     /** Digest sizes in bytes of the algorithms veritysetup offers, to check roothash= before the kernel does. */
@@ -49,6 +49,11 @@ record VerityRoot(RootSpec data, RootSpec hash, String rootHash, long hashOffset
     static VerityRoot fromCmdline(Cmdline cmdline) {
         String rootHash = cmdline.value("roothash");
         if (rootHash == null) return null;
+        if (!cmdline.readOnly() && cmdline.value("liftoff.overlay") == null) {
+            // The mapping is read-only: a rw mount would fail with a bare EACCES.
+            throw new IllegalArgumentException("rw: a verity root is read-only; boot with ro, or add liftoff.overlay=tmpfs"
+                    + " for a writable layer over it");
+        }
         rootHash = rootHash.toLowerCase(Locale.ROOT);
         if (rootHash.length() < 40 || rootHash.length() > 128 || rootHash.length() % 2 != 0 || !rootHash.chars().allMatch(HexFormat::isHexDigit)) {
             throw new IllegalArgumentException("roothash=" + rootHash + " is not a hash in hex (40 to 128 hex digits)");
@@ -112,7 +117,8 @@ record VerityRoot(RootSpec data, RootSpec hash, String rootHash, long hashOffset
                 .append(sb.dataBlockSize()).append(' ').append(sb.hashBlockSize()).append(' ').append(sb.dataBlocks()).append(' ')
                 .append(sb.hashStartBlock(hashOffset)).append(' ').append(sb.algorithm()).append(' ').append(rootHash).append(' ')
                 .append(sb.saltHex());
-        if (!flags.isEmpty()) t.append(' ').append(flags.size()).append(' ').append(String.join(" ", flags));
+        // systemd spells the options with dashes, the kernel's verity target with underscores.
+        if (!flags.isEmpty()) t.append(' ').append(flags.size()).append(' ').append(String.join(" ", flags).replace('-', '_'));
         return t.toString();
     }
 
@@ -134,6 +140,7 @@ record VerityRoot(RootSpec data, RootSpec hash, String rootHash, long hashOffset
             VeritySuperblock sb = VeritySuperblock.read(hash, verity.hashOffset);
             String table = verity.table(sb, data, hash);
             MappedDevice.requireTarget(modules, "dm_verity");
+            MappedDevice.requireCrypto(modules, sb.algorithm(), log);
             log.info("dm-verity: " + NAME + " = " + table);
             String uuid = UUID_PREFIX + (sb.uuid() == null ? verity.rootHash.substring(0, 32) : sb.uuid().replace("-", "")) + "-" + NAME;
             MappedDevice.create(NAME, uuid, true, List.of(new DeviceMapper.Target(0, sb.dataSectors(), "verity", table)), log);
@@ -152,23 +159,24 @@ record VerityRoot(RootSpec data, RootSpec hash, String rootHash, long hashOffset
     static String corruption(Path device) {
         String[] dm = MappedDevice.nameAndUuid(device);
         if (dm == null || !dm[1].startsWith(UUID_PREFIX)) return null;
-        String status;
+        String where;
         try {
-            status = DeviceMapper.status(dm[0]);
+            if (!DeviceMapper.status(dm[0]).startsWith("C")) return null;
+            String[] table = DeviceMapper.table(dm[0]).split(" ");
+            where = table.length > 2 ? node(table[1]) + " (hash " + node(table[2]) + ")" : device.toString();
         } catch (SyscallException e) {
             return null;
         }
-        if (!status.startsWith("C")) return null;
-        return "dm-verity detected corruption on " + underlying(device) + " (" + device + "): its data does not match roothash="
-                + kernelSays(" verity");
+        return "dm-verity detected corruption on " + where + ": a block of " + device + " does not match the root hash"
+                + kernelSays("verity:");
     }
 
-    /** The disks under a device-mapper device, from sysfs: "/dev/vda1 + /dev/vdb". */
-    private static String underlying(Path device) {
-        try (var s = Files.list(Path.of("/sys/class/block", device.toRealPath().getFileName().toString(), "slaves"))) {
-            return String.join(" + ", s.map(p -> "/dev/" + p.getFileName()).sorted().toList());
+    /** The /dev node of "major:minor" as the kernel's table shows devices, from sysfs. */
+    private static String node(String majorMinor) {
+        try {
+            return "/dev/" + Path.of("/sys/dev/block", majorMinor).toRealPath().getFileName();
         } catch (IOException e) {
-            return device.toString();
+            return majorMinor;
         }
     }
 

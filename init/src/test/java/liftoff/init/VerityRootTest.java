@@ -44,7 +44,7 @@ class VerityRootTest {
                 + " systemd.verity_root_options=hash-offset=1048576,superblock=true,restart-on-corruption,ignore-zero-blocks");
         assertEquals(v.data(), v.hash());
         assertEquals(1048576, v.hashOffset());
-        assertEquals("1 /dev/vda /dev/vda 4096 4096 256 257 sha256 " + HASH + " - 2 restart-on-corruption ignore-zero-blocks",
+        assertEquals("1 /dev/vda /dev/vda 4096 4096 256 257 sha256 " + HASH + " - 2 restart_on_corruption ignore_zero_blocks",
                 v.table(sha256(new byte[0]), Path.of("/dev/vda"), Path.of("/dev/vda")));
     }
 
@@ -70,6 +70,13 @@ class VerityRootTest {
         assertMessage("roothash=" + HASH + " systemd.verity_root_options=hash-offset=x", "hash-offset=x is not a byte offset");
         assertMessage("roothash=" + HASH + " systemd.verity_root_options=fec-roots=2", "'fec-roots=2' is not supported");
         assertMessage("roothash=" + HASH + " systemd.verity_root_options=superblock=false", "'superblock=false' is not supported");
+    }
+
+    @Test
+    void rwNeedsAnOverlayOverTheReadOnlyMapping() {
+        assertMessage("roothash=" + HASH + " rw", "rw: a verity root is read-only; boot with ro, or add liftoff.overlay=tmpfs");
+        assertEquals(HASH, parse("roothash=" + HASH + " rw liftoff.overlay=tmpfs").rootHash());
+        assertEquals(HASH, parse("rw roothash=" + HASH + " ro").rootHash());
     }
 
     @Test

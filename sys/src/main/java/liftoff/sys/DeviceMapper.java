@@ -55,6 +55,7 @@ public final class DeviceMapper {
     static final long SECTOR_START = 0, LENGTH = 8, STATUS = 16, NEXT = 20, TARGET_TYPE = 24;
 
     static final int READONLY_FLAG = 1;
+    static final int STATUS_TABLE_FLAG = 1 << 4;
     static final int BUFFER_FULL_FLAG = 1 << 8;
     /** Asks the kernel to wipe its copy of the request: dm-crypt tables carry keys. */
     static final int SECURE_DATA_FLAG = 1 << 15;
@@ -125,10 +126,22 @@ public final class DeviceMapper {
      * target, e.g. "V" or "C" for verity, as {@code dmsetup status} prints after the range and type.
      */
     public static String status(String name) {
+        return tableStatus(name, 0);
+    }
+
+    /**
+     * The live table's parameters (DM_TABLE_STATUS with DM_STATUS_TABLE_FLAG), one line per target,
+     * as {@code dmsetup table} prints them after the range and type; devices appear as major:minor.
+     */
+    public static String table(String name) {
+        return tableStatus(name, STATUS_TABLE_FLAG);
+    }
+
+    private static String tableStatus(String name, int flags) {
         int fd = openControl();
         try (Arena arena = Arena.ofConfined()) {
             for (int size = STATUS_BUFFER; ; size *= 2) {
-                MemorySegment request = header(arena, size, name, null, 0);
+                MemorySegment request = header(arena, size, name, null, flags);
                 call(fd, Command.DM_TABLE_STATUS, request, name);
                 if ((request.get(JAVA_INT, FLAGS) & BUFFER_FULL_FLAG) == 0 || size >= STATUS_BUFFER_MAX) {
                     List<String> lines = new ArrayList<>();
