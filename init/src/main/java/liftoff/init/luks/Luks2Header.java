@@ -33,6 +33,8 @@ final class Luks2Header {
     };
     private static final int CSUM = 448;
     private static final int CSUM_LENGTH = 64;
+    private static final String NO_MAGIC = ": no LUKS2 magic";
+    private static final String TRUNCATED = ": truncated";
 
     private Luks2Header() {}
 
@@ -44,16 +46,23 @@ final class Luks2Header {
         List<Copy> valid = new ArrayList<>();
         Copy primary = copy(device, 0, LuksHeader.MAGIC, problems);
         if (primary != null) valid.add(primary);
-        // The secondary copy follows the primary's area; with the primary lost, try every allowed size.
-        for (long offset : primary != null ? new long[] {primary.size} : SIZES) {
-            Copy secondary = copy(device, offset, SECONDARY_MAGIC, primary != null ? problems : new ArrayList<>());
+        // The secondary copy follows the primary's area; with the primary lost, try every allowed size
+        // and report only the places that did hold a secondary magic.
+        boolean scan = primary == null;
+        for (long offset : scan ? SIZES : new long[] {primary.size}) {
+            List<String> here = new ArrayList<>();
+            Copy secondary = copy(device, offset, SECONDARY_MAGIC, here);
+            if (!scan || !here.isEmpty() && !here.getFirst().endsWith(NO_MAGIC) && !here.getFirst().endsWith(TRUNCATED)) {
+                problems.addAll(here);
+            }
             if (secondary != null) {
                 valid.add(secondary);
                 break;
             }
         }
         if (valid.isEmpty()) {
-            throw unusable(problems.isEmpty() ? "no LUKS2 header (neither copy has the magic)" : String.join("; ", problems));
+            if (scan && problems.size() == 1) problems.add("no secondary header");
+            throw unusable(String.join("; ", problems));
         }
         Copy best = valid.stream().max(Comparator.comparingLong(Copy::seqid)).orElseThrow();
         return metadata(best, device.size());
@@ -64,12 +73,12 @@ final class Luks2Header {
         String which = offset == 0 ? "primary header" : "secondary header at " + offset;
         ByteBuffer binary = device.read(offset, BINARY_SIZE);
         if (binary == null) {
-            problems.add(which + ": truncated");
+            problems.add(which + TRUNCATED);
             return null;
         }
         binary.order(ByteOrder.BIG_ENDIAN);
         if (!LuksHeader.hasMagic(binary, magic) || binary.getShort(6) != 2) {
-            problems.add(which + ": no LUKS2 magic");
+            problems.add(which + NO_MAGIC);
             return null;
         }
         long size = binary.getLong(8);
