@@ -173,8 +173,12 @@ public final class Cmdline {
         }
     }
 
-    /** The root device, or null when root= is absent or malformed. */
+    /**
+     * The root device, or null when root= is absent or malformed; with roothash= and no root= it is
+     * the verity mapping /dev/mapper/root, as systemd has it.
+     */
     public RootSpec root() {
+        if (root == null && value("roothash") != null) return RootSpec.parse(VerityRoot.DEVICE);
         return root;
     }
 

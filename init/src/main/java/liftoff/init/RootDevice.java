@@ -23,6 +23,11 @@ final class RootDevice {
             log.info("rootdelay=" + cmdline.rootDelaySeconds() + ": waiting before looking for " + spec);
             sleep(cmdline.rootDelaySeconds() * 1000L);
         }
+        return await(spec, "root device", cmdline, log);
+    }
+
+    /** Waits for the device {@code spec} names ({@code what}: "root device", "verity hash device"...). */
+    static Path await(RootSpec spec, String what, Cmdline cmdline, Log log) throws Boot.BootFailure {
         long limitMs = limitMs(cmdline);
         long start = System.nanoTime();
         RootFinder finder = new RootFinder(BlockDevices.system());
@@ -30,7 +35,7 @@ final class RootDevice {
             try {
                 Path device = finder.find(spec);
                 if (device != null) {
-                    log.info("root device found " + device + " (" + spec + ")");
+                    log.info(what + " found " + device + " (" + spec + ")");
                     return device;
                 }
             } catch (IOException e) {
@@ -38,7 +43,7 @@ final class RootDevice {
             }
             long waitedMs = (System.nanoTime() - start) / 1_000_000;
             if (limitMs >= 0 && waitedMs >= limitMs) {
-                throw new Boot.BootFailure("the root device " + spec + " did not appear within " + limitMs / 1000 + " s");
+                throw new Boot.BootFailure("the " + what + " " + spec + " did not appear within " + limitMs / 1000 + " s");
             }
             sleep(waitedMs < FAST_PHASE_MS ? FAST_POLL_MS : SLOW_POLL_MS);
         }

@@ -30,6 +30,8 @@ final class RootMount {
                 tried.add(e.getMessage());
             }
         }
+        String corruption = VerityRoot.corruption(device);
+        if (corruption != null) throw new Boot.BootFailure(corruption + "\n  " + String.join("\n  ", tried));
         throw new Boot.BootFailure("cannot mount the root " + device + " on " + target + ":\n  " + String.join("\n  ", tried));
     }
 
