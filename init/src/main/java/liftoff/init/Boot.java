@@ -60,6 +60,7 @@ final class Boot {
             log.info("liftoff.break=premount: rescue shell before the root is mounted");
             Rescue.shell(log);
         }
+        LuksUnlock.openAll(cmdline, KernelRelease.current(), log);
         VerityRoot.open(cmdline, KernelRelease.current(), log);
         Path device = RootDevice.await(cmdline, log);
         RootMount.mount(device, cmdline, NEW_ROOT, log);

@@ -70,7 +70,8 @@ public final class VolumeKey {
         return Argon2Kdf.derive(kdf, passphrase, length);
     }
 
-    static void wipe(byte[] secret) {
+    /** Overwrites a secret with zeros; null is fine. */
+    public static void wipe(byte[] secret) {
         if (secret != null) Arrays.fill(secret, (byte) 0);
     }
 }

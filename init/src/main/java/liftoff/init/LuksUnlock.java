@@ -1,0 +1,104 @@
+package liftoff.init;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import liftoff.init.luks.CryptTable;
+import liftoff.init.luks.LuksException;
+import liftoff.init.luks.LuksHeader;
+import liftoff.init.luks.VolumeKey;
+import liftoff.init.probe.DeviceReader;
+import liftoff.sys.DeviceMapper;
+
+/**
+ * Opens the LUKS devices the command line names (rd.luks.uuid=, rd.luks.name=) before the root is
+ * looked for: wait for the device by its LUKS UUID, read and check its header, get the volume key
+ * from the key file or a passphrase typed on the console (three tries), load dm-crypt and the
+ * cipher's modules, and map the data as /dev/mapper/NAME. The root is then found through it
+ * (root=/dev/mapper/NAME or root=UUID= of the filesystem inside).
+ */
+final class LuksUnlock {
+    static final int TRIES = 3;
+
+    private LuksUnlock() {}
+
+    static void openAll(Cmdline cmdline, String release, Log log) throws Boot.BootFailure {
+        LuksOptions options = LuksOptions.from(cmdline);
+        for (String problem : options.problems()) log.warn("kernel command line: " + problem);
+        for (LuksOptions.Volume volume : options.volumes()) open(volume, options, cmdline, release, log);
+    }
+
+    private static void open(LuksOptions.Volume volume, LuksOptions options, Cmdline cmdline, String release, Log log)
+            throws Boot.BootFailure {
+        Path device = RootDevice.await(RootSpec.parse("UUID=" + volume.uuid()), "LUKS device", cmdline, log);
+        byte[] key = null;
+        try (DeviceReader reader = DeviceReader.open(device)) {
+            LuksHeader header = LuksHeader.read(reader);
+            log.info("LUKS" + header.version() + " " + volume.uuid() + " on " + device + ": " + header.keyslots().size()
+                    + " keyslot(s), data " + header.segment().cipher() + " at " + header.segment().offset());
+            key = options.keyPath() != null ? fromKeyFile(header, reader, options, log) : null;
+            if (key == null) key = fromPassphrase(header, reader, volume, device, log);
+            requireModules(header.segment().cipher(), release, log);
+            DeviceMapper.Target table = CryptTable.target(header.segment(), key, device.toString(), reader.size(), options.discard());
+            MappedDevice.create(volume.name(), CryptTable.dmUuid(header, volume.name()), false, List.of(table), log);
+            log.info("LUKS " + volume.uuid() + " opened as /dev/mapper/" + volume.name() + (options.discard() ? " (discards allowed)" : ""));
+        } catch (LuksException e) {
+            throw new Boot.BootFailure(device + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new Boot.BootFailure("cannot read the LUKS device " + device + ": " + e.getMessage());
+        } finally {
+            VolumeKey.wipe(key);
+        }
+    }
+
+    /** The key file's bytes as the passphrase; null (ask instead) when it is missing or does not fit. */
+    private static byte[] fromKeyFile(LuksHeader header, DeviceReader reader, LuksOptions options, Log log) throws LuksException {
+        if (options.keyDevice() != null) {
+            log.warn("rd.luks.key: key devices are not supported (" + options.keyDevice() + "); asking for the passphrase");
+            return null;
+        }
+        byte[] secret = null;
+        try {
+            secret = Files.readAllBytes(Path.of(options.keyPath()));
+            byte[] key = VolumeKey.unlock(header, reader, secret);
+            if (key == null) log.warn("the key file " + options.keyPath() + " opens no keyslot; asking for the passphrase");
+            return key;
+        } catch (IOException e) {
+            log.warn("cannot read the key file " + options.keyPath() + " (" + e.getClass().getSimpleName() + "); asking for the passphrase");
+            return null;
+        } finally {
+            VolumeKey.wipe(secret);
+        }
+    }
+
+    private static byte[] fromPassphrase(LuksHeader header, DeviceReader reader, LuksOptions.Volume volume, Path device, Log log)
+            throws LuksException, Boot.BootFailure {
+        for (int attempt = 1; attempt <= TRIES; attempt++) {
+            byte[] passphrase = Passphrase.read("Passphrase for " + device + " (" + volume.uuid() + "): ", log);
+            if (passphrase == null) throw new Boot.BootFailure("no console to ask for the passphrase of " + device);
+            try {
+                byte[] key = VolumeKey.unlock(header, reader, passphrase);
+                if (key != null) return key;
+            } finally {
+                VolumeKey.wipe(passphrase);
+            }
+            log.console("liftoff: wrong passphrase for " + device + " (try " + attempt + " of " + TRIES + ")");
+        }
+        throw new Boot.BootFailure("wrong passphrase for the LUKS device " + device + " (" + volume.uuid() + "), " + TRIES + " tries");
+    }
+
+    /**
+     * dm_mod and dm_crypt, and the cipher's mode and IV modules: the kernel would ask modprobe for
+     * "xts(aes)", and there is no modprobe here. A mode built into the kernel is not in the image,
+     * which is fine.
+     */
+    private static void requireModules(String cipher, String release, Log log) throws Boot.BootFailure {
+        MappedDevice.requireTarget(release, "dm_crypt", log);
+        for (String part : cipher.split("[-:]")) {
+            if (part.equals("xts") || part.equals("essiv") || part.equals("cbc")) {
+                ModuleLoader.loadWithDependencies(release, part, log);   // "not in this image": built in
+            }
+        }
+    }
+}
