@@ -13,7 +13,7 @@ import java.util.Set;
  * at a module that is not there:
  * <ul>
  *   <li>{@code liftoff.load}: one absolute module path per line in load order — the init loads these
- *       top to bottom and needs no other file;</li>
+ *       top to bottom at every boot and needs no other file (the on-demand groups are left out);</li>
  *   <li>{@code modules.dep} and {@code modules.alias}: depmod's format, filtered, for loading on demand
  *       by modalias (and for kmod tools in a rescue shell);</li>
  *   <li>{@code modules.builtin}: copied, so "is it builtin?" has an answer.</li>
@@ -31,7 +31,7 @@ public final class ModuleIndexFiles {
         Set<String> shipped = selection.names();
         String imageDir = "/lib/modules/" + selection.kernelVersion() + "/";
         List<String> load = new ArrayList<>();
-        selection.modules().forEach(m -> load.add(imageDir + m.path()));
+        selection.boot().forEach(m -> load.add(imageDir + m.path()));
 
         List<String> written = new ArrayList<>(List.of(LOAD_LIST, "modules.dep", "modules.alias"));
         writeLines(dir.resolve(LOAD_LIST), load);

@@ -17,7 +17,7 @@ class BuildConfigTest {
     void missingFileMeansDefaults(@TempDir Path dir) throws IOException {
         BuildConfig config = BuildConfig.load(dir.resolve("liftoff.conf"));
         assertEquals(BuildConfig.defaults(), config);
-        assertEquals(List.of("storage"), config.modules());
+        assertEquals(List.of("storage", "crypt"), config.modules());
         assertEquals("none", config.compress());
         assertEquals(Path.of(System.getProperty("java.home")), config.jdk());
     }

@@ -19,7 +19,7 @@ class KernelModulesTest {
 
     @Test
     void storageGroupOnTheRealKernel() throws IOException {
-        var selection = KernelModules.select(MODULES, KVER, KernelModules.DEFAULT, Path.of("/lib/firmware"));
+        var selection = KernelModules.select(MODULES, KVER, List.of("storage"), Path.of("/lib/firmware"));
         assertEquals(List.of("virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci",
                 "virtio_blk", "scsi_common", "scsi_mod", "virtio_scsi", "libata", "ata_piix", "sd_mod"),
                 ModuleDatabaseTest.names(selection.modules()));
@@ -27,6 +27,16 @@ class KernelModulesTest {
                 selection.notes());
         assertEquals(List.of(), selection.compressed());
         assertEquals(Map.of(), selection.firmware());
+    }
+
+    @Test
+    void theCryptGroupShipsButIsNotLoadedAtBoot() throws IOException {
+        var selection = KernelModules.select(MODULES, KVER, KernelModules.DEFAULT, Path.of("/lib/firmware"));
+        List<String> shipped = ModuleDatabaseTest.names(selection.modules());
+        List<String> boot = ModuleDatabaseTest.names(selection.boot());
+        assertTrue(shipped.containsAll(List.of("dm_mod", "dm_crypt", "xts", "authenc", "essiv")), shipped.toString());
+        assertEquals(ModuleDatabaseTest.names(KernelModules.select(MODULES, KVER, List.of("storage"), Path.of("/lib/firmware")).modules()),
+                boot);
     }
 
     @Test
