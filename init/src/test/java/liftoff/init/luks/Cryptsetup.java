@@ -34,6 +34,29 @@ final class Cryptsetup {
         return image;
     }
 
+    /**
+     * A 32 MiB ext4 filesystem encrypted in place by {@code cryptsetup reencrypt --encrypt} (LUKS2,
+     * its header in 32 MiB added in front of the data), then converted to LUKS1 when asked.
+     */
+    static Path encryptedExt4(Path dir, String name, String passphrase, boolean luks1, String... options)
+            throws IOException, InterruptedException {
+        Path image = dir.resolve(name + ".img");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(32 << 20);
+        }
+        run("", List.of("mkfs.ext4", "-q", "-L", "inner", image.toString()));
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(64 << 20);
+        }
+        List<String> command = new ArrayList<>(List.of("cryptsetup", "reencrypt", "--encrypt", "--type", "luks2",
+                "--reduce-device-size", "32M", "--batch-mode", "--key-file", "-"));
+        command.addAll(Arrays.asList(options));
+        command.add(image.toString());
+        run(passphrase, command);
+        if (luks1) run("", List.of("cryptsetup", "convert", "--type", "luks1", "--batch-mode", image.toString()));
+        return image;
+    }
+
     static String run(String input, List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));

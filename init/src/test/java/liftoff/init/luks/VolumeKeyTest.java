@@ -93,6 +93,22 @@ class VolumeKeyTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theKeyAndOffsetDecryptTheExt4SuperblockInside(boolean luks1) throws Exception {
+        Path image = Cryptsetup.encryptedExt4(dir, "ext4", PASSPHRASE, luks1, "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000");
+        try (DeviceReader device = DeviceReader.open(image)) {
+            LuksHeader header = LuksHeader.read(device);
+            assertEquals(luks1 ? 1 : 2, header.version());
+            byte[] key = VolumeKey.unlock(header, device, PASSPHRASE.getBytes(StandardCharsets.UTF_8));
+            // dm-crypt numbers the sectors from the segment's start (iv offset 0): so does the keyslot area's cipher.
+            byte[] data = device.read(header.segment().offset(), 2048).array();
+            SectorCipher.decrypt(header.segment().cipher(), key, data);
+            assertEquals(0xef53, (data[1024 + 56] & 0xff) | (data[1024 + 57] & 0xff) << 8, "the ext4 magic");
+            assertEquals("inner", new String(data, 1024 + 120, 5, StandardCharsets.US_ASCII));
+        }
+    }
+
     private static LuksHeader assertUnlocks(Path image, byte[] volumeKey) throws Exception {
         try (DeviceReader device = DeviceReader.open(image)) {
             LuksHeader header = LuksHeader.read(device);
