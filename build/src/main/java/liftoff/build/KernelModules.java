@@ -25,7 +25,7 @@ public final class KernelModules {
      */
     public static final Map<String, List<String>> GROUPS = Map.of(
             "storage", List.of("virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "ahci", "ata_piix", "sd_mod", "ext4"),
-            "crypt", List.of("dm_mod", "dm_crypt", "xts", "essiv"));
+            "crypt", List.of("dm_mod", "dm_crypt", "ecb", "xts", "cbc", "essiv"));
 
     /**
      * Groups the init loads only when it needs them (a LUKS device on the command line), never at

@@ -90,15 +90,18 @@ final class LuksUnlock {
 
     /**
      * dm_mod and dm_crypt, and the cipher's mode and IV modules: the kernel would ask modprobe for
-     * "xts(aes)", and there is no modprobe here. A mode built into the kernel is not in the image,
-     * which is fine.
+     * "xts(aes)", and there is no modprobe here. xts is built on ecb(aes). A module built into the
+     * kernel is not in the image, which is fine ("not in this image" is ignored).
      */
     private static void requireModules(String cipher, String release, Log log) throws Boot.BootFailure {
         MappedDevice.requireTarget(release, "dm_crypt", log);
         for (String part : cipher.split("[-:]")) {
-            if (part.equals("xts") || part.equals("essiv") || part.equals("cbc")) {
-                ModuleLoader.loadWithDependencies(release, part, log);   // "not in this image": built in
-            }
+            List<String> modules = switch (part) {
+                case "xts" -> List.of("ecb", "xts");
+                case "cbc", "essiv" -> List.of(part);
+                default -> List.of();
+            };
+            for (String module : modules) ModuleLoader.loadWithDependencies(release, module, log);
         }
     }
 }

@@ -28,8 +28,6 @@ final class Passphrase {
 
     /** The typed line, or null at end of input (no console, or it was closed). */
     static byte[] read(String prompt, Log log) {
-        System.out.print(prompt);
-        System.out.flush();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment saved = arena.allocate(TERMIOS_SIZE, 4);
             boolean echoOff = false;
@@ -43,6 +41,9 @@ final class Passphrase {
                 // Not a terminal (a pipe in a test harness): read it anyway, nothing is echoed by a pipe.
                 log.debug("passphrase: cannot turn off echo: " + e.getMessage());
             }
+            // Echo goes off before the prompt shows: the terminal echoes a key when it arrives, not when it is read.
+            System.out.print(prompt);
+            System.out.flush();
             try {
                 return line();
             } finally {
