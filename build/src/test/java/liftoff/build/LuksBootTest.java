@@ -103,6 +103,18 @@ class LuksBootTest {
     }
 
     @Test
+    void anExpensiveArgon2KeyslotIsDerivedInAJitCompiledJvm() throws Exception {
+        Path disk = encryptedRoot("costly", ARGON2, false, PASSPHRASE,
+                "--pbkdf", "argon2id", "--pbkdf-memory", "65536", "--pbkdf-force-iterations", "4", "--pbkdf-parallel", "1");
+        try (QemuProcess vm = qemu(disk, "rd.luks.name=" + ARGON2 + "=root root=/dev/mapper/root").start()) {
+            vm.console().await("expensive keyslots: the key is derived in a second, JIT-compiled JVM", BOOT);
+            vm.console().await("Passphrase for /dev/vda (" + ARGON2 + "): ", BOOT);
+            vm.console().type(PASSPHRASE + "\n");
+            assertRealInitOn(vm.waitFor(), "root");
+        }
+    }
+
+    @Test
     void luks2Pbkdf2WithAKeyFileInTheImageAndTheRootByFilesystemUuid() throws Exception {
         Path disk = encryptedRoot("keyfile", PBKDF2, false, "key file contents\n",
                 "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000");

@@ -7,6 +7,7 @@ import java.util.List;
 import liftoff.init.luks.CryptTable;
 import liftoff.init.luks.LuksException;
 import liftoff.init.luks.LuksHeader;
+import liftoff.init.luks.UnlockProcess;
 import liftoff.init.luks.VolumeKey;
 import liftoff.init.probe.DeviceReader;
 import liftoff.sys.DeviceMapper;
@@ -37,7 +38,8 @@ final class LuksUnlock {
             LuksHeader header = LuksHeader.read(reader);
             log.info("LUKS" + header.version() + " " + volume.uuid() + " on " + device + ": " + header.keyslots().size()
                     + " keyslot(s), data " + header.segment().cipher() + " at " + header.segment().offset());
-            key = options.keyPath() != null ? fromKeyFile(header, reader, options, log) : null;
+            if (!UnlockProcess.cheap(header)) log.info("expensive keyslots: the key is derived in a second, JIT-compiled JVM");
+            key = options.keyPath() != null ? fromKeyFile(header, reader, device, options, log) : null;
             if (key == null) key = fromPassphrase(header, reader, volume, device, log);
             requireModules(header.segment().cipher(), release, log);
             DeviceMapper.Target table = CryptTable.target(header.segment(), key, device.toString(), reader.size(), options.discard());
@@ -53,7 +55,8 @@ final class LuksUnlock {
     }
 
     /** The key file's bytes as the passphrase; null (ask instead) when it is missing or does not fit. */
-    private static byte[] fromKeyFile(LuksHeader header, DeviceReader reader, LuksOptions options, Log log) throws LuksException {
+    private static byte[] fromKeyFile(LuksHeader header, DeviceReader reader, Path device, LuksOptions options, Log log)
+            throws LuksException {
         if (options.keyDevice() != null) {
             log.warn("rd.luks.key: key devices are not supported (" + options.keyDevice() + "); asking for the passphrase");
             return null;
@@ -61,7 +64,7 @@ final class LuksUnlock {
         byte[] secret = null;
         try {
             secret = Files.readAllBytes(Path.of(options.keyPath()));
-            byte[] key = VolumeKey.unlock(header, reader, secret);
+            byte[] key = unlock(header, reader, device, secret);
             if (key == null) log.warn("the key file " + options.keyPath() + " opens no keyslot; asking for the passphrase");
             return key;
         } catch (IOException e) {
@@ -78,7 +81,7 @@ final class LuksUnlock {
             byte[] passphrase = Passphrase.read("Passphrase for " + device + " (" + volume.uuid() + "): ", log);
             if (passphrase == null) throw new Boot.BootFailure("no console to ask for the passphrase of " + device);
             try {
-                byte[] key = VolumeKey.unlock(header, reader, passphrase);
+                byte[] key = unlock(header, reader, device, passphrase);
                 if (key != null) return key;
             } finally {
                 VolumeKey.wipe(passphrase);
@@ -86,6 +89,11 @@ final class LuksUnlock {
             log.console("liftoff: wrong passphrase for " + device + " (try " + attempt + " of " + TRIES + ")");
         }
         throw new Boot.BootFailure("wrong passphrase for the LUKS device " + device + " (" + volume.uuid() + "), " + TRIES + " tries");
+    }
+
+    /** The volume key, in this JVM when the keyslots are cheap, else in a JIT-compiled one (UnlockProcess). */
+    private static byte[] unlock(LuksHeader header, DeviceReader reader, Path device, byte[] secret) throws LuksException {
+        return UnlockProcess.cheap(header) ? VolumeKey.unlock(header, reader, secret) : UnlockProcess.unlock(device, header, secret);
     }
 
     /**

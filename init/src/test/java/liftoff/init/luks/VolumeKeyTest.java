@@ -2,7 +2,9 @@ package liftoff.init.luks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,6 +47,9 @@ class VolumeKeyTest {
     void recoversTheVolumeKeyCryptsetupStored(String options) throws Exception {
         byte[] volumeKey = key(64);
         Path image = Cryptsetup.format(dir, "disk", 20, PASSPHRASE, volumeKey, options.split(" "));
+        try (DeviceReader device = DeviceReader.open(image)) {
+            assertTrue(UnlockProcess.cheap(LuksHeader.read(device)), "the in-process path is what this test covers");
+        }
         assertUnlocks(image, volumeKey);
     }
 
@@ -106,6 +111,19 @@ class VolumeKeyTest {
             SectorCipher.decrypt(header.segment().cipher(), key, data);
             assertEquals(0xef53, (data[1024 + 56] & 0xff) | (data[1024 + 57] & 0xff) << 8, "the ext4 magic");
             assertEquals("inner", new String(data, 1024 + 120, 5, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void expensiveKeyslotsAreDerivedInAChildJvm() throws Exception {
+        byte[] volumeKey = key(64);
+        Path image = Cryptsetup.format(dir, "costly", 20, PASSPHRASE, volumeKey,
+                "--type", "luks2", "--pbkdf", "argon2id", "--pbkdf-memory", "65536", "--pbkdf-force-iterations", "4");
+        try (DeviceReader device = DeviceReader.open(image)) {
+            LuksHeader header = LuksHeader.read(device);
+            assertFalse(UnlockProcess.cheap(header));
+            assertArrayEquals(volumeKey, UnlockProcess.unlock(image, header, PASSPHRASE.getBytes(StandardCharsets.UTF_8)));
+            assertNull(UnlockProcess.unlock(image, header, "nope".getBytes(StandardCharsets.UTF_8)));
         }
     }
 
