@@ -64,7 +64,7 @@ final class LuksUnlock {
         byte[] secret = null;
         try {
             secret = Files.readAllBytes(Path.of(options.keyPath()));
-            byte[] key = unlock(header, reader, device, secret);
+            byte[] key = unlock(header, reader, device, secret, log);
             if (key == null) log.warn("the key file " + options.keyPath() + " opens no keyslot; asking for the passphrase");
             return key;
         } catch (IOException e) {
@@ -81,7 +81,7 @@ final class LuksUnlock {
             byte[] passphrase = Passphrase.read("Passphrase for " + device + " (" + volume.uuid() + "): ", log);
             if (passphrase == null) throw new Boot.BootFailure("no console to ask for the passphrase of " + device);
             try {
-                byte[] key = unlock(header, reader, device, passphrase);
+                byte[] key = unlock(header, reader, device, passphrase, log);
                 if (key != null) return key;
             } finally {
                 VolumeKey.wipe(passphrase);
@@ -92,8 +92,11 @@ final class LuksUnlock {
     }
 
     /** The volume key, in this JVM when the keyslots are cheap, else in a JIT-compiled one (UnlockProcess). */
-    private static byte[] unlock(LuksHeader header, DeviceReader reader, Path device, byte[] secret) throws LuksException {
-        return UnlockProcess.cheap(header) ? VolumeKey.unlock(header, reader, secret) : UnlockProcess.unlock(device, header, secret);
+    private static byte[] unlock(LuksHeader header, DeviceReader reader, Path device, byte[] secret, Log log) throws LuksException {
+        long start = System.nanoTime();
+        byte[] key = UnlockProcess.cheap(header) ? VolumeKey.unlock(header, reader, secret) : UnlockProcess.unlock(device, header, secret);
+        log.info("keyslots tried in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + (key == null ? "none opened" : "opened"));
+        return key;
     }
 
     /**
