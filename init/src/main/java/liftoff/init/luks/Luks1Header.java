@@ -5,7 +5,6 @@ import static liftoff.init.luks.LuksHeader.unusable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,14 +28,14 @@ final class Luks1Header {
         ByteBuffer h = device.read(0, SIZE);
         if (h == null) throw unusable("the LUKS1 header is truncated");
         h.order(ByteOrder.BIG_ENDIAN);
-        String cipher = text(h, 8, 32) + "-" + text(h, 40, 32);
-        String hash = Limits.hash(text(h, 72, 32));
+        String cipher = LuksHeader.text(h, 8, 32) + "-" + LuksHeader.text(h, 40, 32);
+        String hash = Limits.hash(LuksHeader.text(h, 72, 32));
         long payloadOffset = Integer.toUnsignedLong(h.getInt(104)) * SECTOR;
         int keyBytes = Limits.keyBytes(h.getInt(108));
         int digestIterations = Limits.iterations(h.getInt(164));
         SectorCipher.check(cipher, keyBytes);
         LuksHeader.Digest digest = new LuksHeader.Digest(hash, digestIterations, bytes(h, 132, 32), bytes(h, 112, 20));
-        String uuid = text(h, 168, 40);
+        String uuid = LuksHeader.text(h, 168, 40);
         long deviceSize = device.size();
         if (payloadOffset > deviceSize) throw unusable("the data starts at " + payloadOffset + ", past the device's end");
 
@@ -57,14 +56,6 @@ final class Luks1Header {
         }
         LuksHeader.Segment segment = new LuksHeader.Segment(payloadOffset, -1, 0, cipher, SECTOR);
         return new LuksHeader(1, uuid, List.copyOf(keyslots), segment);
-    }
-
-    /** A NUL-padded ASCII field. */
-    private static String text(ByteBuffer h, int offset, int length) {
-        int end = offset;
-        while (end < offset + length && h.get(end) != 0) end++;
-        byte[] raw = bytes(h, offset, end - offset);
-        return new String(raw, StandardCharsets.US_ASCII);
     }
 
     private static byte[] bytes(ByteBuffer h, int offset, int length) {

@@ -95,7 +95,7 @@ final class Luks2Header {
             problems.add(which + ": truncated (" + size + " bytes do not fit the device)");
             return null;
         }
-        String algorithm = text(binary, 72, 32);
+        String algorithm = LuksHeader.text(binary, 72, 32);
         byte[] bytes = whole.array();
         byte[] stored = Arrays.copyOfRange(bytes, CSUM, CSUM + CSUM_LENGTH);
         Arrays.fill(bytes, CSUM, CSUM + CSUM_LENGTH, (byte) 0);
@@ -123,7 +123,7 @@ final class Luks2Header {
             return null;
         }
         try {
-            return new Copy(binary.getLong(16), size, text(binary, 168, 40), Json.parseObject(jsonText));
+            return new Copy(binary.getLong(16), size, LuksHeader.text(binary, 168, 40), Json.parseObject(jsonText));
         } catch (LuksException e) {
             problems.add(which + ": " + e.getMessage());
             return null;
@@ -258,11 +258,5 @@ final class Luks2Header {
 
     private static LuksException missing(String key, String what) {
         return unusable("\"" + Limits.printable(key) + "\" is missing or not " + what);
-    }
-
-    private static String text(ByteBuffer b, int offset, int length) {
-        int end = offset;
-        while (end < offset + length && b.get(end) != 0) end++;
-        return new String(b.array(), offset, end - offset, StandardCharsets.US_ASCII);
     }
 }

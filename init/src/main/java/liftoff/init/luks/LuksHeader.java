@@ -58,6 +58,13 @@ public record LuksHeader(int version, String uuid, List<Keyslot> keyslots, Segme
         return true;
     }
 
+    /** A NUL-padded ASCII field of a header held in an array-backed buffer. */
+    static String text(ByteBuffer header, int offset, int length) {
+        int end = offset;
+        while (end < offset + length && header.get(end) != 0) end++;
+        return new String(header.array(), offset, end - offset, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     static LuksException unusable(String why) {
         return new LuksException("not a usable LUKS header: " + why);
     }
