@@ -12,7 +12,7 @@ final class Argon2Kdf {
     private Argon2Kdf() {}
 
     static byte[] derive(LuksHeader.Kdf kdf, byte[] password, int length) throws LuksException {
-        long needed = (long) kdf.memoryKiB() * 1024;
+        long needed = (long) kdf.memoryKiB() * 1024 * 9 / 8;   // 1 KiB blocks as Java arrays, with their headers
         Runtime runtime = Runtime.getRuntime();
         long available = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
         if (needed > available) {
