@@ -80,7 +80,7 @@ class ImageLayoutTest {
         }
         assertTrue(lines.stream().noneMatch(l -> l.contains("/jre/lib/classlist")), "trimmed runtime");
         assertEquals(List.of("kernel " + KVER + ": KERNEL_VERSION in the configuration", "nvme: built into " + KVER,
-                "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"), plan.notes());
+                "ext4: built into " + KVER, "cbc: built into " + KVER, "ahci: not in " + KVER + ", skipped"), plan.notes());
     }
 
     @Test
