@@ -248,8 +248,9 @@ public final class ImageLayout {
 
     private static void addModules(ImageTree tree, BuildConfig config, String kernelVersion, Path stagingDir, List<String> notes)
             throws IOException {
+        List<String> ciphers = Crypttab.cipherModules(Crypttab.HOST, notes::add);
         KernelModules.Selection selection =
-                KernelModules.select(config.modulesDir(), kernelVersion, config.modules(), config.firmwareDir());
+                KernelModules.select(config.modulesDir(), kernelVersion, config.modules(), ciphers, config.firmwareDir());
         notes.addAll(selection.notes());
         if (!selection.compressed().isEmpty()) {
             notes.add(selection.compressed().size() + " compressed modules: the init must load them with"

@@ -68,6 +68,15 @@ public final class KernelModules {
      */
     public static Selection select(Path modulesBase, String kernelVersion, List<String> requested, Path firmwareDir)
             throws IOException {
+        return select(modulesBase, kernelVersion, requested, List.of(), firmwareDir);
+    }
+
+    /**
+     * The same, plus {@code wanted}: names that help when this kernel has them (the cipher drivers
+     * of the host's encrypted devices) and are skipped with a note when it does not.
+     */
+    public static Selection select(Path modulesBase, String kernelVersion, List<String> requested, List<String> wanted,
+            Path firmwareDir) throws IOException {
         ModuleDatabase database = ModuleDatabase.load(modulesBase.resolve(kernelVersion));
         List<String> notes = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -80,6 +89,12 @@ public final class KernelModules {
             if (group != null) {
                 optional.addAll(group);
             }
+        }
+        for (String name : wanted) {
+            if (names.contains(name)) continue;
+            names.add(name);
+            bootNames.add(name);
+            optional.add(name);
         }
         for (String name : names) {
             if (database.isBuiltin(name)) {
