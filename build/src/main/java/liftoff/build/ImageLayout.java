@@ -279,8 +279,9 @@ public final class ImageLayout {
         if (config.hostonly()) {
             requested = hostOnlyModules(config, kernelVersion, notes);
         }
+        List<String> ciphers = Crypttab.cipherModules(Crypttab.HOST, notes::add);
         KernelModules.Selection selection =
-                KernelModules.select(config.modulesDir(), kernelVersion, requested, config.firmwareDir());
+                KernelModules.select(config.modulesDir(), kernelVersion, requested, ciphers, config.firmwareDir());
         notes.addAll(selection.notes());
         if (config.hostonly()) {
             KernelModules.Selection generic =

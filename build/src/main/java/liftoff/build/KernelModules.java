@@ -43,21 +43,23 @@ public final class KernelModules {
             "filesystems", List.of("ext4", "squashfs", "erofs", "overlay", "xfs", "btrfs", "vfat",
                     "nls_cp437", "nls_ascii", "nls_utf8"),   // FAT's default codepage and character sets
             // dm-verity roots (roothash=): device-mapper, the target, and sha512 (sha1/sha256 are usually built in).
-            "verity", List.of("dm_mod", "dm_verity", "sha512_generic"));
+            "verity", List.of("dm_mod", "dm_verity", "sha512_generic"),
+            // LUKS (rd.luks.*): device-mapper, dm-crypt and the cipher modes cryptsetup's defaults use.
+            "crypt", List.of("dm_mod", "dm_crypt", "ecb", "xts", "cbc", "essiv"));
 
     /**
      * Groups whose modules ship in the image but are not loaded at once (nor by coldplug: they serve no
      * device): the init loads a filesystem's module (by its "fs-TYPE" alias) only when the root needs it, device-mapper targets
-     * only when the command line asks for them. Loading them all would cost every boot time (btrfs
+     * (dm-verity, dm-crypt) only when the command line asks for them. Loading them all would cost every boot time (btrfs
      * alone pulls in raid6_pq, which benchmarks its algorithms).
      */
-    static final Set<String> ON_DEMAND_GROUPS = Set.of("filesystems", "verity");
+    static final Set<String> ON_DEMAND_GROUPS = Set.of("filesystems", "verity", "crypt");
 
     /**
-     * What a configuration without MODULES gets: every disk driver, every root filesystem, and
-     * dm-verity (0.6 MB, loaded on demand: no boot time).
+     * What a configuration without MODULES gets: every disk driver, every root filesystem, dm-verity
+     * and dm-crypt (0.6 MB each, loaded on demand: no boot time).
      */
-    public static final List<String> DEFAULT = List.of("storage", "filesystems", "verity");
+    public static final List<String> DEFAULT = List.of("storage", "filesystems", "verity", "crypt");
 
     /**
      * The modules chosen for one kernel.
@@ -93,6 +95,15 @@ public final class KernelModules {
      */
     public static Selection select(Path modulesBase, String kernelVersion, List<String> requested, Path firmwareDir)
             throws IOException {
+        return select(modulesBase, kernelVersion, requested, List.of(), firmwareDir);
+    }
+
+    /**
+     * The same, plus {@code wanted}: names that help when this kernel has them (the cipher drivers
+     * of the host's encrypted devices) and are skipped with a note when it does not.
+     */
+    public static Selection select(Path modulesBase, String kernelVersion, List<String> requested, List<String> wanted,
+            Path firmwareDir) throws IOException {
         ModuleDatabase database = ModuleDatabase.load(modulesBase.resolve(kernelVersion));
         List<String> notes = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -107,6 +118,12 @@ public final class KernelModules {
             if (group != null) {
                 optional.addAll(group);
             }
+        }
+        for (String name : wanted) {
+            if (names.contains(name)) continue;
+            names.add(name);
+            bootNames.add(name);
+            optional.add(name);
         }
         for (String name : new LinkedHashSet<>(names)) {
             if (database.isBuiltin(name)) {

@@ -14,8 +14,8 @@ import liftoff.init.modules.ModuleDatabase;
  * at a module that is not there:
  * <ul>
  *   <li>{@code liftoff.load}: one absolute module path per line in load order: the modules no device
- *       asks for (filesystems and the like), which the init loads at once, top to bottom (the filesystems and
- *       dm-verity groups ship for loading on demand and are not in it);</li>
+ *       asks for (filesystems and the like), which the init loads at once, top to bottom (the filesystems,
+ *       dm-verity and dm-crypt groups ship for loading on demand and are not in it);</li>
  *   <li>{@code modules.dep}, {@code modules.alias} and {@code modules.softdep}: depmod's format,
  *       filtered, for loading device drivers on demand by modalias (coldplug and uevents), and for
  *       kmod tools in a rescue shell;</li>

@@ -18,7 +18,7 @@ class BuildConfigTest {
     void missingFileMeansDefaults(@TempDir Path dir) throws IOException {
         BuildConfig config = BuildConfig.load(dir.resolve("liftoff.conf"));
         assertEquals(BuildConfig.defaults(), config);
-        assertEquals(List.of("storage", "filesystems", "verity"), config.modules());
+        assertEquals(List.of("storage", "filesystems", "verity", "crypt"), config.modules());
         assertEquals("none", config.compress());
         assertEquals(Path.of(System.getProperty("java.home")), config.jdk());
     }

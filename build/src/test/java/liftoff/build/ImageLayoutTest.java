@@ -87,9 +87,9 @@ class ImageLayoutTest {
         String load = Files.readString(staging.resolve("modules/liftoff.load"));
         assertTrue(!load.contains("/virtio_blk.ko") && !load.contains("squashfs"), load);
         assertEquals(List.of("kernel " + KVER + ": KERNEL_VERSION in the configuration", "nvme: built into " + KVER,
-                "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"), plan.notes().subList(0, 4));
+                "ext4: built into " + KVER, "cbc: built into " + KVER, "ahci: not in " + KVER + ", skipped"), plan.notes().subList(0, 5));
         // The cloud kernel has none of the storage group's USB, MMC and SAS/RAID drivers.
-        List<String> rest = plan.notes().subList(4, plan.notes().size());
+        List<String> rest = plan.notes().subList(5, plan.notes().size());
         assertTrue(rest.contains("usb_storage: not in " + KVER + ", skipped"), rest.toString());
         assertTrue(rest.stream().allMatch(n -> n.endsWith(": not in " + KVER + ", skipped")), rest.toString());
     }

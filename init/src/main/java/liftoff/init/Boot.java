@@ -68,6 +68,7 @@ final class Boot {
             log.info("liftoff.break=premount: rescue shell before the root is mounted");
             Rescue.shell(log);
         }
+        LuksUnlock.openAll(cmdline, modules, events, log);
         VerityRoot.open(cmdline, modules, events, log);
         Path device = RootDevice.await(cmdline, events, log);
         RootMount.mount(device, cmdline, NEW_ROOT, modules, log);

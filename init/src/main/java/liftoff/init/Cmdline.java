@@ -268,6 +268,15 @@ public final class Cmdline {
         return null;
     }
 
+    /** Every value of a repeatable {@code key=value} before "--", in order ("" for a bare {@code key}). */
+    public List<String> values(String key) {
+        List<String> values = new ArrayList<>();
+        for (String[] p : parameters) {
+            if (p[0].equals(key)) values.add(p[1] == null ? "" : p[1]);
+        }
+        return values;
+    }
+
     /**
      * Module options given as {@code module.option=value} (what modprobe reads from /proc/cmdline
      * for modules loaded after boot), by module name with '-' as '_': "option=value option2".
