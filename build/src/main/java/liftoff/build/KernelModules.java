@@ -69,11 +69,13 @@ public final class KernelModules {
      * @param eager    the part of {@code modules} the init loads at once, in load order: what no device
      *                 asks for by modalias (filesystems, device-mapper targets) with its dependencies;
      *                 device drivers wait for their device (coldplug, uevents)
+     * @param onDemand the names among {@code modules} that only the on-demand groups need: the init
+     *                 loads them when a root asks (fs-TYPE, roothash=, rd.luks.*), never by modalias
      * @param firmware firmware files by path relative to the firmware directory → host file
      * @param notes    what was skipped and why, and missing firmware: for the build log, not errors
      */
     public record Selection(ModuleDatabase database, String kernelVersion, List<ModuleDatabase.Module> modules,
-            List<ModuleDatabase.Module> eager, SortedMap<String, Path> firmware, List<String> notes) {
+            List<ModuleDatabase.Module> eager, Set<String> onDemand, SortedMap<String, Path> firmware, List<String> notes) {
 
         /** The compressed modules: the init needs finit_module's MODULE_INIT_COMPRESSED_FILE (Linux 6.4+) for them. */
         public List<ModuleDatabase.Module> compressed() {
@@ -146,7 +148,10 @@ public final class KernelModules {
         }
         List<String> notDrivers = bootNames.stream().filter(name -> !database.isDeviceDriver(name)).toList();
         List<ModuleDatabase.Module> eager = database.loadOrder(notDrivers, name -> { });
-        return new Selection(database, kernelVersion, modules, eager, firmware(database, modules, firmwareDir, notes), notes);
+        Set<String> onDemand = modules.stream().map(ModuleDatabase.Module::name).collect(Collectors.toCollection(LinkedHashSet::new));
+        database.loadOrder(bootNames, name -> { }).forEach(m -> onDemand.remove(m.name()));
+        return new Selection(database, kernelVersion, modules, eager, Set.copyOf(onDemand),
+                firmware(database, modules, firmwareDir, notes), notes);
     }
 
     /** The firmware files {@code modules} declare and the host has; a note for each one it lacks. */

@@ -39,7 +39,7 @@ public final class ModuleIndexFiles {
         List<String> written = new ArrayList<>(List.of(LOAD_LIST, "modules.dep", "modules.alias", "modules.softdep"));
         writeLines(dir.resolve(LOAD_LIST), load);
         writeLines(dir.resolve("modules.dep"), database.depLines(shipped));
-        writeLines(dir.resolve("modules.alias"), database.aliasLines(shipped));
+        writeLines(dir.resolve("modules.alias"), database.aliasLines(shipped, selection.onDemand()));
         writeLines(dir.resolve("modules.softdep"), database.softdepLines(shipped));
         Path builtin = database.kernelDir().resolve("modules.builtin");
         if (Files.exists(builtin)) {

@@ -55,9 +55,19 @@ class ModuleDatabaseTest {
     }
 
     @Test
+    void anOnDemandModuleKeepsItsNamesButNotTheCpuModaliasColdplugWouldMatch() throws IOException {
+        ModuleDatabase db = ModuleDatabase.load(HOST_KERNEL);
+        List<String> all = db.aliasLines(Set.of("sha256_ssse3"), Set.of());
+        List<String> onDemand = db.aliasLines(Set.of("sha256_ssse3"), Set.of("sha256_ssse3"));
+        assertTrue(all.stream().anyMatch(l -> l.startsWith("alias cpu:")), all.toString());
+        assertTrue(onDemand.contains("alias crypto-sha256-ni sha256_ssse3") && onDemand.stream().noneMatch(l -> l.startsWith("alias cpu:")),
+                onDemand.toString());
+    }
+
+    @Test
     void filteredIndexLinesKeepOnlyShippedModules() throws IOException {
         ModuleDatabase db = ModuleDatabase.load(FIXTURE);
-        assertEquals(List.of("alias virtio:d00000002v* virtio_blk"), db.aliasLines(Set.of("virtio_blk")));
+        assertEquals(List.of("alias virtio:d00000002v* virtio_blk"), db.aliasLines(Set.of("virtio_blk"), Set.of()));
         assertEquals(List.of("kernel/drivers/block/virtio-blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko",
                 "kernel/drivers/virtio/virtio_ring.ko:"), db.depLines(Set.of("virtio_ring", "virtio_blk")));
     }

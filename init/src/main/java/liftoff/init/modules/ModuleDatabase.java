@@ -202,8 +202,12 @@ public final class ModuleDatabase {
      */
     public boolean isDeviceDriver(String name) {
         String module = normalize(name);
-        return aliases.stream().anyMatch(a -> a.module.equals(module) && a.pattern.contains(":")
-                && !a.pattern.startsWith("devname:"));
+        return aliases.stream().anyMatch(a -> a.module.equals(module) && isDevicePattern(a.pattern));
+    }
+
+    /** A modalias pattern ("pci:v...", "cpu:type:x86,..."), as opposed to "fs-xfs" or "devname:mapper/control". */
+    private static boolean isDevicePattern(String pattern) {
+        return pattern.contains(":") && !pattern.startsWith("devname:");
     }
 
     /** The key of the alias list a pattern belongs to: its bus, or {@link #WILDCARD_BUS}. */
@@ -218,9 +222,17 @@ public final class ModuleDatabase {
         return softdepLines.entrySet().stream().filter(e -> shipped.contains(e.getKey())).map(Map.Entry::getValue).toList();
     }
 
-    /** The modules.alias lines of the {@code shipped} modules (normalized names), in file order. */
-    public List<String> aliasLines(Set<String> shipped) {
-        return aliases.stream().filter(a -> shipped.contains(a.module)).map(Alias::line).toList();
+    /**
+     * The modules.alias lines of the {@code shipped} modules (normalized names), in file order; for
+     * the modules in {@code withoutDeviceAliases} only their other aliases ("fs-xfs", "crypto-xts"),
+     * so that coldplug, matching the CPU's and the buses' modaliases, never loads them.
+     */
+    public List<String> aliasLines(Set<String> shipped, Set<String> withoutDeviceAliases) {
+        return aliases.stream()
+                .filter(a -> shipped.contains(a.module))
+                .filter(a -> !(withoutDeviceAliases.contains(a.module) && isDevicePattern(a.pattern)))
+                .map(Alias::line)
+                .toList();
     }
 
     /** The modules.dep lines of the {@code shipped} modules (normalized names), in file order. */
