@@ -33,6 +33,13 @@ public final class JavaRuntime {
     /** Where the trained AOT cache lives in the image; {@link #jvmArgs()} names it. */
     public static final String AOT_CACHE = "/app.aot";
 
+    /**
+     * Where the JVM writes why it rejected the AOT cache, if it does: the init reads it and logs
+     * "AOT cache not used: REASON" (liftoff.init.AotStatus). It lives in the initramfs, which is
+     * writable from the first instruction and emptied at the hand-over.
+     */
+    public static final String AOT_LOG = "/jvm-aot.log";
+
     private static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages", "--compress=zip-6");
 
     /** Files the PID 1 never reads (jvm-pid1.md "trim"): the CDS class list and the jrt filesystem for other JDKs. */
@@ -64,12 +71,14 @@ public final class JavaRuntime {
      * The JVM options for /jvm.args (jvm-pid1.md "g-best"): serial GC and the interpreter only (compiler
      * threads cost more than they save in a short-lived PID 1), no perf data file, the AOT cache at a
      * fixed address, and no cached adapters/stubs (they crash on a CPU older than the build host's).
-     * The list ends in {@code -jar}: the kernel appends "/init" when it runs the launcher line.
+     * The JVM's AOT warnings go to {@link #AOT_LOG} instead of the console, where they would say
+     * "Run with -Xlog:aot for details" to someone who cannot. The list ends in {@code -jar}: the
+     * kernel appends "/init" when it runs the launcher line.
      */
     public static List<String> jvmArgs() {
         return List.of("-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", "-XX:AOTCache=" + AOT_CACHE, "-XX:ArchiveRelocationMode=0",
-                "-jar");
+                "-Xlog:aot*=off", "-Xlog:aot*=warning:file=" + AOT_LOG + ":none:filecount=0", "-jar");
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
 import liftoff.sys.SyscallException;
@@ -17,19 +18,25 @@ final class Boot {
     static final String NEW_ROOT = "/newroot";
 
     private final Log log;
+    private final long mainNanos;
 
-    Boot(Log log) {
+    /** @param mainNanos System.nanoTime() when main() began, for the timeline's "JVM main" */
+    Boot(Log log, long mainNanos) {
         this.log = log;
+        this.mainNanos = mainNanos;
     }
 
     void run() {
         ApiFilesystems.mountAll(log);
+        long mountedNanos = System.nanoTime();
         log.openKmsg();
         Console.attach(log);
         Cmdline cmdline = Cmdline.read(Path.of("/proc/cmdline"));
         log.setDebug(cmdline.debug());
         for (String problem : cmdline.problems()) log.warn("kernel command line: " + problem);
-        log.info("started");
+        Optional<String> aotProblem = AotStatus.problem();
+        log.info(StartupTimes.startedLine(mainNanos, mountedNanos, System.nanoTime(), aotProblem.isEmpty()));
+        aotProblem.ifPresent(reason -> log.warn("AOT cache not used: " + reason));
 
         String release = KernelRelease.current();
         ModuleLoader.Result modules = ModuleLoader.loadAll(release, new HashSet<>(cmdline.blacklist()),
