@@ -1,6 +1,9 @@
 package liftoff.init;
 
+import java.io.BufferedReader;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.Optional;
  * ({@code -Xlog:aot*=warning:file=...}); this class reads it, so the boot log can say why.
  *
  * <p>The truth is /proc/self/maps: a cache in use is mapped from its file for the whole run.
+ * Checked after the API filesystems are mounted (/proc), at a cost of a few ms.
  */
 final class AotStatus {
     private static final String CACHE_OPTION = "-XX:AOTCache=";
@@ -24,17 +28,16 @@ final class AotStatus {
 
     /** Empty when the JVM mapped its AOT cache, else why it runs without one. */
     static Optional<String> problem() {
-        List<String> options = jvmOptions(Path.of("/proc/self/cmdline"));
-        return problem(options, read(Path.of("/proc/self/maps")));
+        return problem(jvmOptions(Path.of("/proc/self/cmdline")), Path.of("/proc/self/maps"));
     }
 
-    /** The decision, from the JVM's options and the text of its memory map. */
-    static Optional<String> problem(List<String> options, String maps) {
+    /** The decision, from the JVM's options and its memory map (a /proc/PID/maps file). */
+    static Optional<String> problem(List<String> options, Path maps) {
         Optional<String> cache = value(options, CACHE_OPTION);
         if (cache.isEmpty()) {
             return Optional.of("the image has none (its training failed when the image was built)");
         }
-        if (maps.contains(" " + cache.get() + "\n")) {
+        if (maps(maps, cache.get())) {
             return Optional.empty();
         }
         String reason = value(options, LOG_OPTION)
@@ -58,6 +61,24 @@ final class AotStatus {
             }
         }
         return options;
+    }
+
+    /**
+     * Whether a line of {@code maps} maps {@code file}. Read line by line and stopped at the first
+     * hit: the whole map is tens of kB, slow to decode in the interpreter the init runs in, and the
+     * cache (mapped at a fixed low address, -XX:ArchiveRelocationMode=0) comes within its first lines.
+     */
+    private static boolean maps(Path maps, String file) {
+        String suffix = " " + file;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(new FileInputStream(maps.toFile()),
+                StandardCharsets.ISO_8859_1))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.endsWith(suffix)) return true;
+            }
+        } catch (IOException e) {
+            // Unreadable: reported as not mapped, with the JVM's log as the reason if it has one.
+        }
+        return false;
     }
 
     private static Optional<String> value(List<String> options, String prefix) {

@@ -31,6 +31,8 @@ final class Training {
         cmdline.problems();
         ModuleLoader.moduleName("kernel/drivers/block/virtio_blk.ko");
         MountInfo.parse("21 1 0:20 / /proc rw,nosuid shared:2 - proc proc rw\n");
+        AotStatus.problem();   // its reader classes; there is no /proc in the training chroot, so no verdict
+        StartupTimes.startedLine(0, 0, 0, true);
         Fs.statfs("/");
         int root = Fs.openDirectory("/");
         try {

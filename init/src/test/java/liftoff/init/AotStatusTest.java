@@ -18,6 +18,10 @@ class AotStatusTest {
     @TempDir
     Path dir;
 
+    private Path maps(String text) throws Exception {
+        return Files.writeString(dir.resolve("maps"), text);
+    }
+
     private List<String> options(String... jvmArgs) throws Exception {
         Path args = Files.writeString(dir.resolve("jvm.args"), String.join("\n", jvmArgs) + "\n");
         Path cmdline = Files.writeString(dir.resolve("cmdline"), "/jre/bin/java\0@" + args + "\0/init\0");
@@ -32,7 +36,7 @@ class AotStatusTest {
 
     @Test
     void aMappedCacheIsInUse() throws Exception {
-        assertEquals(Optional.empty(), AotStatus.problem(options("-XX:AOTCache=/app.aot", "-jar"), MAPPED));
+        assertEquals(Optional.empty(), AotStatus.problem(options("-XX:AOTCache=/app.aot", "-jar"), maps(MAPPED)));
     }
 
     @Test
@@ -41,7 +45,7 @@ class AotStatusTest {
         List<String> options = options("-XX:AOTCache=/app.aot", "-Xlog:aot*=warning:file=" + log + ":none:filecount=0", "-jar");
 
         assertEquals(Optional.of("The AOT cache has a bad magic number: 0; Unable to read the file header."),
-                AotStatus.problem(options, NOT_MAPPED));
+                AotStatus.problem(options, maps(NOT_MAPPED)));
     }
 
     @Test
@@ -49,19 +53,26 @@ class AotStatusTest {
         Path log = Files.writeString(dir.resolve("aot.log"), "");
         List<String> options = options("-XX:AOTCache=/app.aot", "-Xlog:aot*=warning:file=" + log + ":none:filecount=0", "-jar");
 
-        assertEquals(Optional.of("the JVM did not map /app.aot and logged no reason"), AotStatus.problem(options, NOT_MAPPED));
+        assertEquals(Optional.of("the JVM did not map /app.aot and logged no reason"), AotStatus.problem(options, maps(NOT_MAPPED)));
     }
 
     @Test
     void anImageWithoutACacheSaysSo() throws Exception {
         assertEquals(Optional.of("the image has none (its training failed when the image was built)"),
-                AotStatus.problem(options("-Xint", "-jar"), NOT_MAPPED));
+                AotStatus.problem(options("-Xint", "-jar"), maps(NOT_MAPPED)));
+    }
+
+    @Test
+    void theJvmsOwnMapIsReadAndShowsNoCacheForAJvmStartedWithout() throws Exception {
+        // This test's JVM runs without -XX:AOTCache=/app.aot; the verdict comes from its real map.
+        assertEquals(Optional.of("the JVM did not map /app.aot and logged no reason"),
+                AotStatus.problem(options("-XX:AOTCache=/app.aot", "-jar"), Path.of("/proc/self/maps")));
     }
 
     @Test
     void aCacheOfTheSameNameElsewhereIsNotOurs() throws Exception {
         String other = "800001000-800443000 rw-p 00001000 00:02 17    /old/app.aot\n";
         assertEquals(Optional.of("the JVM did not map /app.aot and logged no reason"),
-                AotStatus.problem(options("-XX:AOTCache=/app.aot", "-jar"), other));
+                AotStatus.problem(options("-XX:AOTCache=/app.aot", "-jar"), maps(other)));
     }
 }
