@@ -24,6 +24,7 @@ declare -A PROVIDES=(
     [mkfs.xfs]=xfsprogs
     [mkfs.btrfs]=btrfs-progs
     [mkfs.vfat]=dosfstools
+    [mcopy]=mtools
     [mksquashfs]=squashfs-tools
     [mkfs.erofs]=erofs-utils
     [cryptsetup]=cryptsetup-bin
@@ -33,16 +34,20 @@ declare -A PROVIDES=(
     [bzip2]=bzip2
 )
 need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz
-               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mksquashfs mkfs.erofs cryptsetup losetup lzop bzip2)
+               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mcopy mksquashfs mkfs.erofs cryptsetup losetup lzop bzip2)
 [ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
 
 missing=()
 for c in "${need_commands[@]}"; do
     command -v "$c" >/dev/null 2>&1 || missing+=("${PROVIDES[$c]}")
 done
-# A guest kernel with its modules: the cloud flavour boots fastest under QEMU.
-if ! ls /boot/vmlinuz-* >/dev/null 2>&1 || ! ls -d /lib/modules/*/kernel >/dev/null 2>&1; then
+# A guest kernel with its modules: the cloud flavour boots fastest under QEMU; the tests of AHCI
+# (q35's SATA controller) need the generic flavour, whose drivers the cloud one lacks.
+if ! ls /boot/vmlinuz-*-cloud-amd64 >/dev/null 2>&1 || ! ls -d /lib/modules/*-cloud-amd64/kernel >/dev/null 2>&1; then
     missing+=(linux-image-cloud-amd64)
+fi
+if [ "$purpose" = test ] && { ! ls /boot/vmlinuz-*[0-9]-amd64 >/dev/null 2>&1 || ! ls -d /lib/modules/*[0-9]-amd64/kernel >/dev/null 2>&1; }; then
+    missing+=(linux-image-amd64)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

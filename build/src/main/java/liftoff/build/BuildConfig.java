@@ -17,7 +17,9 @@ import java.util.Optional;
  *
  * <p>Keys (docs/build.md has the long form):
  * <pre>
- * MODULES="storage virtio_net"   module names, aliases or groups (KernelModules.GROUPS); default "storage"
+ * MODULES="storage virtio_net"   module names, aliases or groups (KernelModules.GROUPS); default "storage filesystems"
+ * HOSTONLY=yes|no                only the modules this machine's root needs (HostOnly), instead of MODULES' groups
+ * FSCK="e2fsck"                  root filesystem checkers to ship with their libraries; default e2fsck, "" for none
  * KERNEL_VERSION=6.1.0-56-cloud-amd64   default: the running kernel, else the newest in MODULES_DIR
  * COMPRESS=none|lz4|zstd|gzip|xz        for the cpio writer; default none (fastest to unpack, jvm-pid1.md)
  * RESCUE=none|busybox            a static busybox at /bin/busybox with /bin/sh; default none
@@ -36,7 +38,9 @@ public record BuildConfig(
         boolean microcode,
         Path jdk,
         Path modulesDir,
-        Path firmwareDir) {
+        Path firmwareDir,
+        List<String> fsck,
+        boolean hostonly) {
 
     public static final String DEFAULT_PATH = "/etc/liftoff/liftoff.conf";
 
@@ -60,11 +64,12 @@ public record BuildConfig(
     public BuildConfig {
         modules = List.copyOf(modules);
         includes = List.copyOf(includes);
+        fsck = List.copyOf(fsck);
     }
 
     public static BuildConfig defaults() {
         return new BuildConfig(KernelModules.DEFAULT, Optional.empty(), "none", "none", List.of(), true,
-                Path.of(System.getProperty("java.home")), Path.of("/lib/modules"), Path.of("/lib/firmware"));
+                Path.of(System.getProperty("java.home")), Path.of("/lib/modules"), Path.of("/lib/firmware"), List.of("e2fsck"), false);
     }
 
     /** The defaults overridden by {@code file}; a missing file is not an error. */
@@ -95,30 +100,34 @@ public record BuildConfig(
     private BuildConfig with(String key, List<String> words) throws IOException {
         String single = String.join(" ", words);
         return switch (key) {
-            case "MODULES" -> new BuildConfig(words, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir);
+            case "MODULES" -> new BuildConfig(words, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
             case "KERNEL_VERSION" -> new BuildConfig(modules, single.isEmpty() ? Optional.empty() : Optional.of(single), compress,
-                    rescue, includes, microcode, jdk, modulesDir, firmwareDir);
+                    rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
             case "COMPRESS" -> new BuildConfig(modules, kernelVersion, oneOf(key, single, COMPRESSIONS), rescue, includes, microcode,
-                    jdk, modulesDir, firmwareDir);
+                    jdk, modulesDir, firmwareDir, fsck, hostonly);
             case "RESCUE" -> new BuildConfig(modules, kernelVersion, compress, oneOf(key, single, RESCUES), includes, microcode,
-                    jdk, modulesDir, firmwareDir);
+                    jdk, modulesDir, firmwareDir, fsck, hostonly);
             case "INCLUDE" -> {
                 List<Include> parsed = new ArrayList<>();
                 for (String word : words) {
                     parsed.add(Include.parse(word));
                 }
-                yield new BuildConfig(modules, kernelVersion, compress, rescue, parsed, microcode, jdk, modulesDir, firmwareDir);
+                yield new BuildConfig(modules, kernelVersion, compress, rescue, parsed, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
             }
             case "MICROCODE" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes,
-                    oneOf(key, single, List.of("yes", "no")).equals("yes"), jdk, modulesDir, firmwareDir);
+                    oneOf(key, single, List.of("yes", "no")).equals("yes"), jdk, modulesDir, firmwareDir, fsck, hostonly);
             case "JDK" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, path(key, single),
-                    modulesDir, firmwareDir);
+                    modulesDir, firmwareDir, fsck, hostonly);
             case "MODULES_DIR" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk,
-                    path(key, single), firmwareDir);
+                    path(key, single), firmwareDir, fsck, hostonly);
             case "FIRMWARE_DIR" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir,
-                    path(key, single));
+                    path(key, single), fsck, hostonly);
+            case "FSCK" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir,
+                    words, hostonly);
+            case "HOSTONLY" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir,
+                    firmwareDir, fsck, oneOf(key, single, List.of("yes", "no")).equals("yes"));
             default -> throw new IOException("unknown key " + key + " (known: MODULES KERNEL_VERSION COMPRESS RESCUE INCLUDE"
-                    + " MICROCODE JDK MODULES_DIR FIRMWARE_DIR)");
+                    + " MICROCODE JDK MODULES_DIR FIRMWARE_DIR FSCK HOSTONLY)");
         };
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import liftoff.init.modules.ModuleDatabase;
 
 /**
  * Plans an image: everything that goes into the initramfs and where, as a gen_init_cpio spec plus a
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
  * /lib/modules/KVER      the selected modules (compressed ones as they are), modules.dep/alias/builtin
  *                        for the subset, and liftoff.load: the load order
  * /lib/firmware          the firmware those modules declare and the host has
+ * /usr/sbin/e2fsck       FSCK's checkers at their host paths, their libraries beside the runtime's
  * /bin/busybox, /bin/sh  with RESCUE=busybox
  * /dev/console, /dev/null, and empty /proc /sys /dev /run /tmp /newroot for the init to mount on
  * </pre>
@@ -172,6 +174,7 @@ public final class ImageLayout {
         // Host paths before generated ones, so that /lib is already the host's symlink (or directory)
         // when /lib/modules/... is placed; see ImageTree.
         addLibraries(tree, jre, busybox);
+        addFsck(tree, config.fsck());
         addRescue(tree, busybox);
         addModules(tree, config, kernel.version(), stagingDir, notes);
         for (BuildConfig.Include include : config.includes()) {
@@ -229,6 +232,29 @@ public final class ImageLayout {
         }
     }
 
+    /**
+     * The checkers the init runs before mounting a writable root, found on the host's PATH for
+     * system programs, with their libraries; those the runtime already brought count as libraries,
+     * the rest as the checkers' own cost.
+     */
+    private static void addFsck(ImageTree tree, List<String> tools) throws IOException {
+        List<Path> programs = new ArrayList<>();
+        for (String tool : tools) {
+            Path found = hostProgram(tool, List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")).orElseThrow(() -> new IOException(
+                    "FSCK " + tool + ": not in /usr/sbin, /sbin, /usr/bin or /bin on this host (e2fsck is in e2fsprogs;"
+                    + " FSCK=\"\" ships none)"));
+            tree.install(found, Part.FSCK);
+            programs.add(found.toRealPath());
+        }
+        if (programs.isEmpty()) return;
+        LibraryResolver.Closure closure = LibraryResolver.forHost().resolve(programs, List.of());
+        for (Path loader : closure.loaders()) tree.install(loader, Part.FSCK);
+        for (Path library : closure.libraries()) tree.install(library, Part.FSCK);
+        for (Map.Entry<Path, Path> alias : closure.aliases().entrySet()) {
+            tree.symlink(alias.getKey().toString(), alias.getValue().toString(), Part.FSCK);
+        }
+    }
+
     private static void addRescue(ImageTree tree, Optional<Path> busybox) throws IOException {
         if (busybox.isPresent()) {
             tree.file("/bin/busybox", busybox.get().toRealPath(), 0755, Part.RESCUE);
@@ -237,20 +263,32 @@ public final class ImageLayout {
     }
 
     private static Path busybox() throws IOException {
-        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-            Path candidate = Path.of(dir, "busybox");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IOException("RESCUE=busybox: no busybox in /usr/bin, /bin, /usr/sbin, /sbin (apt-get install busybox-static)");
+        return hostProgram("busybox", List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"))
+                .orElseThrow(() -> new IOException("RESCUE=busybox: no busybox in /usr/bin, /bin, /usr/sbin, /sbin"
+                        + " (apt-get install busybox-static)"));
+    }
+
+    /** The first executable {@code name} in {@code dirs}. */
+    private static Optional<Path> hostProgram(String name, List<String> dirs) {
+        return dirs.stream().map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
     }
 
     private static void addModules(ImageTree tree, BuildConfig config, String kernelVersion, Path stagingDir, List<String> notes)
             throws IOException {
+        List<String> requested = config.modules();
+        if (config.hostonly()) {
+            requested = hostOnlyModules(config, kernelVersion, notes);
+        }
+        List<String> ciphers = Crypttab.cipherModules(Crypttab.HOST, notes::add);
         KernelModules.Selection selection =
-                KernelModules.select(config.modulesDir(), kernelVersion, config.modules(), config.firmwareDir());
+                KernelModules.select(config.modulesDir(), kernelVersion, requested, ciphers, config.firmwareDir());
         notes.addAll(selection.notes());
+        if (config.hostonly()) {
+            KernelModules.Selection generic =
+                    KernelModules.select(config.modulesDir(), kernelVersion, KernelModules.DEFAULT, config.firmwareDir());
+            notes.add(String.format("hostonly: %d modules, %d bytes (the generic image's: %d modules, %d bytes)",
+                    selection.modules().size(), moduleBytes(selection), generic.modules().size(), moduleBytes(generic)));
+        }
         if (!selection.compressed().isEmpty()) {
             notes.add(selection.compressed().size() + " compressed modules: the init must load them with"
                     + " MODULE_INIT_COMPRESSED_FILE (Linux 6.4+, CONFIG_MODULE_DECOMPRESS) or decompress them itself");
@@ -267,6 +305,28 @@ public final class ImageLayout {
         for (Map.Entry<String, Path> firmware : selection.firmware().entrySet()) {
             tree.file("/lib/firmware/" + firmware.getKey(), firmware.getValue().toRealPath(), 0644, Part.FIRMWARE);
         }
+    }
+
+    /**
+     * HOSTONLY: what this machine's root needs (HostOnly, from /proc/self/mountinfo and /sys), plus
+     * the MODULES entries that are single modules; the groups are what hostonly leaves out.
+     */
+    private static List<String> hostOnlyModules(BuildConfig config, String kernelVersion, List<String> notes) throws IOException {
+        ModuleDatabase database = ModuleDatabase.load(config.modulesDir().resolve(kernelVersion));
+        HostOnly.Found found = HostOnly.forRunningRoot(database, Path.of("/sys"), Path.of("/proc/self/mountinfo"));
+        notes.add("hostonly: the root is " + found.device() + " (" + found.fsType() + ")");
+        found.reasons().forEach(r -> notes.add("hostonly: " + r));
+        List<String> names = new ArrayList<>(found.modules());
+        config.modules().stream().filter(m -> !KernelModules.GROUPS.containsKey(m) && !names.contains(m)).forEach(names::add);
+        return names;
+    }
+
+    private static long moduleBytes(KernelModules.Selection selection) throws IOException {
+        long total = 0;
+        for (ModuleDatabase.Module module : selection.modules()) {
+            total += Files.size(selection.database().kernelDir().resolve(module.path()));
+        }
+        return total;
     }
 
     /** /init is the launcher line followed by the jar: the JVM finds the jar's central directory at the end. */

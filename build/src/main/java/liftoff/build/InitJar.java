@@ -18,14 +18,15 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
- * The init's jar: the classes of the init and syscall modules (java.base is all they need), in one
- * jar with a fixed order and fixed times, so the same sources give the same bytes. The classes are
+ * The init's jar: the classes of the init and syscall modules (java.base is all they need) and the
+ * few Bouncy Castle classes the LUKS2 Argon2 code reaches (loaded only when it runs), in one jar with a fixed order and fixed times, so the same sources give the same bytes. The classes are
  * taken from wherever this JVM loaded them: the CLI's lib/ jars, or a module's classes directory
  * when run from a build.
  */
 public final class InitJar {
     static final String MAIN_CLASS = "liftoff.init.Main";
     private static final String SYS_ANCHOR = "liftoff.sys.Fs";
+    private static final String BOUNCY_CASTLE = "org/bouncycastle/";
 
     private InitJar() {}
 
@@ -33,6 +34,8 @@ public final class InitJar {
     public static void write(OutputStream out, long epochSeconds) throws IOException {
         Map<String, byte[]> entries = new TreeMap<>();
         for (String anchor : new String[] {MAIN_CLASS, SYS_ANCHOR}) collect(codeSource(anchor), entries);
+        // Argon2 for LUKS2 keyslots: just the Bouncy Castle classes the init can reach (README, "LUKS").
+        ClassClosure.addReachable(entries, BOUNCY_CASTLE, InitJar.class.getClassLoader());
 
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();

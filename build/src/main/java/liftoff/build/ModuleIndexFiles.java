@@ -7,15 +7,18 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import liftoff.init.modules.ModuleDatabase;
 
 /**
  * The module indexes the init reads, for the shipped subset only, so that nothing in the image points
  * at a module that is not there:
  * <ul>
- *   <li>{@code liftoff.load}: one absolute module path per line in load order — the init loads these
- *       top to bottom and needs no other file;</li>
- *   <li>{@code modules.dep} and {@code modules.alias}: depmod's format, filtered, for loading on demand
- *       by modalias (and for kmod tools in a rescue shell);</li>
+ *   <li>{@code liftoff.load}: one absolute module path per line in load order: the modules no device
+ *       asks for (filesystems and the like), which the init loads at once, top to bottom (the filesystems,
+ *       dm-verity and dm-crypt groups ship for loading on demand and are not in it);</li>
+ *   <li>{@code modules.dep}, {@code modules.alias} and {@code modules.softdep}: depmod's format,
+ *       filtered, for loading device drivers on demand by modalias (coldplug and uevents), and for
+ *       kmod tools in a rescue shell;</li>
  *   <li>{@code modules.builtin}: copied, so "is it builtin?" has an answer.</li>
  * </ul>
  */
@@ -31,12 +34,13 @@ public final class ModuleIndexFiles {
         Set<String> shipped = selection.names();
         String imageDir = "/lib/modules/" + selection.kernelVersion() + "/";
         List<String> load = new ArrayList<>();
-        selection.modules().forEach(m -> load.add(imageDir + m.path()));
+        selection.eager().forEach(m -> load.add(imageDir + m.path()));
 
-        List<String> written = new ArrayList<>(List.of(LOAD_LIST, "modules.dep", "modules.alias"));
+        List<String> written = new ArrayList<>(List.of(LOAD_LIST, "modules.dep", "modules.alias", "modules.softdep"));
         writeLines(dir.resolve(LOAD_LIST), load);
         writeLines(dir.resolve("modules.dep"), database.depLines(shipped));
         writeLines(dir.resolve("modules.alias"), database.aliasLines(shipped));
+        writeLines(dir.resolve("modules.softdep"), database.softdepLines(shipped));
         Path builtin = database.kernelDir().resolve("modules.builtin");
         if (Files.exists(builtin)) {
             Files.copy(builtin, dir.resolve("modules.builtin"), StandardCopyOption.REPLACE_EXISTING);

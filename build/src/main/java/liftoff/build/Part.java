@@ -13,6 +13,8 @@ public enum Part {
     FIRMWARE,
     /** /init (launcher line + jar) and /jvm.args. */
     INIT,
+    /** Root filesystem checkers (FSCK) and the libraries only they need. */
+    FSCK,
     /** busybox and its applet links. */
     RESCUE,
     /** Files from INCLUDE. */

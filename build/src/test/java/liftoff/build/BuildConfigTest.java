@@ -2,6 +2,7 @@ package liftoff.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ class BuildConfigTest {
     void missingFileMeansDefaults(@TempDir Path dir) throws IOException {
         BuildConfig config = BuildConfig.load(dir.resolve("liftoff.conf"));
         assertEquals(BuildConfig.defaults(), config);
-        assertEquals(List.of("storage"), config.modules());
+        assertEquals(List.of("storage", "filesystems", "verity", "crypt"), config.modules());
         assertEquals("none", config.compress());
         assertEquals(Path.of(System.getProperty("java.home")), config.jdk());
     }
@@ -36,6 +37,8 @@ class BuildConfigTest {
                 KERNEL_VERSION=6.1.0-56-cloud-amd64
                 MICROCODE=no
                 FIRMWARE_DIR=/srv/fw\\ dir
+                FSCK=""
+                HOSTONLY=yes
                 """);
         BuildConfig config = BuildConfig.load(file);
         assertEquals(List.of("virtio_blk", "nvme"), config.modules());
@@ -46,6 +49,10 @@ class BuildConfigTest {
         assertEquals(Optional.of("6.1.0-56-cloud-amd64"), config.kernelVersion());
         assertFalse(config.microcode());
         assertEquals(Path.of("/srv/fw dir"), config.firmwareDir());
+        assertEquals(List.of(), config.fsck());
+        assertTrue(config.hostonly());
+        assertEquals(List.of("e2fsck"), BuildConfig.defaults().fsck());
+        assertFalse(BuildConfig.defaults().hostonly());
     }
 
     @Test
@@ -66,7 +73,7 @@ class BuildConfigTest {
 
     @Test
     void errorsNameFileAndLine(@TempDir Path dir) throws IOException {
-        assertError(dir, "MODULES=nvme\nCOMPRES=lz4\n", ":2: unknown key COMPRES (known: MODULES KERNEL_VERSION COMPRESS RESCUE INCLUDE MICROCODE JDK MODULES_DIR FIRMWARE_DIR)");
+        assertError(dir, "MODULES=nvme\nCOMPRES=lz4\n", ":2: unknown key COMPRES (known: MODULES KERNEL_VERSION COMPRESS RESCUE INCLUDE MICROCODE JDK MODULES_DIR FIRMWARE_DIR FSCK HOSTONLY)");
         assertError(dir, "COMPRESS=brotli\n", ":1: COMPRESS=brotli: expected one of none, lz4, zstd, gzip, xz");
         assertError(dir, "\nMODULES=\"$EXTRA nvme\"\n", ":2: '$': variables and command substitution are not supported (this is not a shell)");
         assertError(dir, "MODULES=virtio blk\n", ":1: unexpected 'b' after the value of MODULES (quote values with spaces)");

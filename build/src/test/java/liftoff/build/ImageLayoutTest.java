@@ -2,6 +2,7 @@ package liftoff.build;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -53,7 +54,7 @@ class ImageLayoutTest {
     }
 
     @Test
-    void theSpecHasEverythingTheInitNeeds() {
+    void theSpecHasEverythingTheInitNeeds() throws IOException {
         Path staging = plan.stagingDir();
         Set<String> lines = new HashSet<>(Arrays.asList(plan.spec().split("\n")));
         for (String expected : List.of(
@@ -73,14 +74,24 @@ class ImageLayoutTest {
                 "file /usr/lib/modules/" + KVER + "/kernel/drivers/block/virtio_blk.ko /usr/lib/modules/" + KVER
                         + "/kernel/drivers/block/virtio_blk.ko 0644 0 0",
                 "file /usr/lib/modules/" + KVER + "/liftoff.load " + staging.resolve("modules/liftoff.load") + " 0644 0 0",
+                "file /usr/lib/modules/" + KVER + "/kernel/fs/squashfs/squashfs.ko /usr/lib/modules/" + KVER
+                        + "/kernel/fs/squashfs/squashfs.ko 0644 0 0",
                 "file /bin/busybox /usr/bin/busybox 0755 0 0",
                 "slink /bin/sh busybox 0777 0 0",
                 "file /etc/initrd-release /usr/lib/os-release 0644 0 0")) {
             assertTrue(lines.contains(expected), expected + "\nnot in:\n" + plan.spec());
         }
         assertTrue(lines.stream().noneMatch(l -> l.contains("/jre/lib/classlist")), "trimmed runtime");
+        // Drivers wait for their device, the filesystems ship but load on demand: neither is in the
+        // list the init loads at once.
+        String load = Files.readString(staging.resolve("modules/liftoff.load"));
+        assertTrue(!load.contains("/virtio_blk.ko") && !load.contains("squashfs"), load);
         assertEquals(List.of("kernel " + KVER + ": KERNEL_VERSION in the configuration", "nvme: built into " + KVER,
-                "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"), plan.notes());
+                "ext4: built into " + KVER, "cbc: built into " + KVER, "ahci: not in " + KVER + ", skipped"), plan.notes().subList(0, 5));
+        // The cloud kernel has none of the storage group's USB, MMC and SAS/RAID drivers.
+        List<String> rest = plan.notes().subList(5, plan.notes().size());
+        assertTrue(rest.contains("usb_storage: not in " + KVER + ", skipped"), rest.toString());
+        assertTrue(rest.stream().allMatch(n -> n.endsWith(": not in " + KVER + ", skipped")), rest.toString());
     }
 
     @Test
@@ -120,6 +131,10 @@ class ImageLayoutTest {
         assertEquals(Files.size(plan.stagingDir().resolve("root/init")) + Files.size(plan.stagingDir().resolve("root/jvm.args")),
                 plan.sizes().get(Part.INIT));
         assertTrue(plan.sizeSummary().contains("runtime"), plan.sizeSummary());
+        // FSCK's default: e2fsck at its host path, with the libraries java does not need (libext2fs, libe2p, ...).
+        assertTrue(plan.spec().contains("file /usr/sbin/e2fsck /usr/sbin/e2fsck 0755 0 0\n"), plan.spec());
+        assertTrue(plan.spec().lines().anyMatch(l -> l.startsWith("file /usr/lib/x86_64-linux-gnu/libext2fs.so.2")), plan.spec());
+        assertTrue(plan.sizes().get(Part.FSCK) > Files.size(Path.of("/usr/sbin/e2fsck")) + 300_000, plan.sizeSummary());
         assertEquals("ucode", Files.readString(plan.stagingDir().resolve("microcode/kernel/x86/microcode/GenuineIntel.bin")));
         assertTrue(plan.microcodeSpec().orElseThrow().contains("file /kernel/x86/microcode/GenuineIntel.bin "));
     }
@@ -132,6 +147,13 @@ class ImageLayoutTest {
         assertEquals("INCLUDE /no/such/file: no such file or directory", include.getMessage());
         IOException noJar = assertThrows(IOException.class, () -> layout.plan(config, other.resolve("init.jar"), other.resolve("b")));
         assertEquals(other.resolve("init.jar") + ": init jar not found", noJar.getMessage());
+        IOException noFsck = assertThrows(IOException.class,
+                () -> layout.plan(config.with("FSCK", "fsck.nosuchfs"), jar, other.resolve("c")));
+        assertEquals("FSCK fsck.nosuchfs: not in /usr/sbin, /sbin, /usr/bin or /bin on this host (e2fsck is in e2fsprogs;"
+                + " FSCK=\"\" ships none)", noFsck.getMessage());
+        ImageLayout.Plan none = layout.plan(config.with("FSCK", ""), jar, other.resolve("d"));
+        assertEquals(0L, none.sizes().get(Part.FSCK));
+        assertFalse(none.spec().contains("e2fsck"), none.spec());
     }
 
     @Test

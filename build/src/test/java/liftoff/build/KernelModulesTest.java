@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import liftoff.init.modules.ModuleDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,12 +23,29 @@ class KernelModulesTest {
     void storageGroupOnTheRealKernel() throws IOException {
         var selection = KernelModules.select(MODULES, KVER, KernelModules.DEFAULT, Path.of("/lib/firmware"));
         assertEquals(List.of("virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio_pci",
-                "virtio_blk", "scsi_common", "scsi_mod", "virtio_scsi", "libata", "ata_piix", "sd_mod"),
-                ModuleDatabaseTest.names(selection.modules()));
-        assertEquals(List.of("nvme: built into " + KVER, "ext4: built into " + KVER, "ahci: not in " + KVER + ", skipped"),
-                selection.notes());
+                "virtio_blk", "scsi_common", "scsi_mod", "virtio_scsi", "libata", "ata_piix", "ata_generic", "sd_mod",
+                "cdrom", "sr_mod", "vmw_pvscsi", "hv_vmbus", "scsi_transport_fc", "hv_storvsc", "xen_blkfront", "xen_scsifront"),
+                ModuleDatabaseTest.names(selection.modules()).subList(0, 21));
+        // The filesystems, dm-verity and dm-crypt ship for the init to load when a root needs one, with
+        // their dependencies and softdeps (btrfs' checksum drivers).
+        assertTrue(Set.copyOf(ModuleDatabaseTest.names(selection.modules()).subList(21, selection.modules().size())).containsAll(Set.of("squashfs", "libcrc32c", "erofs", "overlay", "xfs", "xor", "raid6_pq", "zstd_compress", "btrfs",
+                "crc32c_intel", "xxhash_generic", "sha256_ssse3", "blake2b_generic", "fat", "vfat", "nls_cp437", "nls_ascii", "nls_utf8",
+                "dm_mod", "reed_solomon", "dm_bufio", "dm_verity", "sha512_generic", "dm_crypt", "ecb", "xts", "authenc", "essiv")));
+        // Every storage module is a device driver or a driver's library, the rest are on demand: the
+        // init loads none of them up front.
+        assertEquals(List.of(), selection.eager());
+        assertTrue(selection.notes().containsAll(List.of("nvme: built into " + KVER, "ext4: built into " + KVER,
+                "ahci: not in " + KVER + ", skipped", "usb_storage: not in " + KVER + ", skipped")), selection.notes().toString());
         assertEquals(List.of(), selection.compressed());
         assertEquals(Map.of(), selection.firmware());
+    }
+
+    @Test
+    void anOnDemandModuleThatABootModuleNeedsLoadsAtBoot() throws IOException {
+        // dm_crypt, asked for by name, needs dm_mod at boot; the verity group's own modules stay on demand.
+        var selection = KernelModules.select(MODULES, KVER, List.of("dm_crypt", "verity"), Path.of("/lib/firmware"));
+        assertEquals(List.of("dm_mod", "dm_crypt"), ModuleDatabaseTest.names(selection.eager()));
+        assertTrue(ModuleDatabaseTest.names(selection.modules()).containsAll(List.of("dm_bufio", "reed_solomon", "dm_verity", "sha512_generic")));
     }
 
     @Test
@@ -81,19 +100,34 @@ class KernelModulesTest {
     }
 
     @Test
+    void onDemandModulesAreInModulesDepButNotInTheLoadList(@TempDir Path out) throws IOException {
+        var selection = KernelModules.select(MODULES, KVER, List.of("dm_crypt", "verity"), Path.of("/lib/firmware"));
+        ModuleIndexFiles.write(selection, out);
+        String load = Files.readString(out.resolve("liftoff.load"));
+        assertTrue(load.endsWith("/dm-crypt.ko\n") && !load.contains("dm-verity"), load);
+        assertTrue(Files.readString(out.resolve("modules.dep")).contains(
+                "kernel/drivers/md/dm-verity.ko: kernel/drivers/md/dm-bufio.ko kernel/drivers/md/dm-mod.ko kernel/lib/reed_solomon/reed_solomon.ko\n"));
+    }
+
+    @Test
     void indexFilesForTheShippedSubset(@TempDir Path out) throws IOException {
-        var selection = KernelModules.select(MODULES, KVER, List.of("sd_mod"), Path.of("/lib/firmware"));
-        assertEquals(List.of("liftoff.load", "modules.dep", "modules.alias", "modules.builtin"), ModuleIndexFiles.write(selection, out));
-        String prefix = "/lib/modules/" + KVER + "/kernel/drivers/scsi/";
-        assertEquals(prefix + "scsi_common.ko\n" + prefix + "scsi_mod.ko\n" + prefix + "sd_mod.ko\n",
-                Files.readString(out.resolve("liftoff.load")));
-        assertEquals("kernel/drivers/scsi/scsi_mod.ko: kernel/drivers/scsi/scsi_common.ko\n"
+        var selection = KernelModules.select(MODULES, KVER, List.of("sd_mod", "isofs"), Path.of("/lib/firmware"));
+        assertEquals(List.of("liftoff.load", "modules.dep", "modules.alias", "modules.softdep", "modules.builtin"),
+                ModuleIndexFiles.write(selection, out));
+        // sd_mod waits for a SCSI disk (its alias scsi:t-0x00*); a filesystem no device asks for loads at once.
+        String prefix = "/lib/modules/" + KVER + "/kernel/";
+        assertEquals(prefix + "drivers/cdrom/cdrom.ko\n" + prefix + "fs/isofs/isofs.ko\n", Files.readString(out.resolve("liftoff.load")));
+        assertEquals("kernel/fs/isofs/isofs.ko: kernel/drivers/cdrom/cdrom.ko\n"
+                + "kernel/drivers/scsi/scsi_mod.ko: kernel/drivers/scsi/scsi_common.ko\n"
                 + "kernel/drivers/scsi/scsi_common.ko:\n"
-                + "kernel/drivers/scsi/sd_mod.ko: kernel/drivers/scsi/scsi_mod.ko kernel/drivers/scsi/scsi_common.ko\n",
+                + "kernel/drivers/scsi/sd_mod.ko: kernel/drivers/scsi/scsi_mod.ko kernel/drivers/scsi/scsi_common.ko\n"
+                + "kernel/drivers/cdrom/cdrom.ko:\n",
                 Files.readString(out.resolve("modules.dep")));
+        assertEquals("", Files.readString(out.resolve("modules.softdep")), "none of them has a softdep");
         List<String> aliases = Files.readAllLines(out.resolve("modules.alias"));
         assertTrue(aliases.contains("alias scsi:t-0x00* sd_mod"), aliases.toString());
-        assertTrue(aliases.stream().allMatch(a -> a.endsWith(" sd_mod") || a.endsWith(" scsi_mod") || a.endsWith(" scsi_common")));
+        assertTrue(aliases.contains("alias fs-iso9660 isofs"), aliases.toString());
+        assertTrue(aliases.stream().allMatch(a -> a.matches(".* (sd_mod|scsi_mod|scsi_common|isofs|cdrom)")), aliases.toString());
         assertEquals(Files.readString(MODULES.resolve(KVER).resolve("modules.builtin")), Files.readString(out.resolve("modules.builtin")));
     }
 }

@@ -1,6 +1,7 @@
 package liftoff.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import liftoff.init.modules.ModuleDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,5 +76,51 @@ class ModuleDatabaseTest {
         ModuleDatabase db = ModuleDatabase.load(HOST_KERNEL);
         assertEquals(List.of("scsi_common", "scsi_mod", "sd_mod"), names(db.loadOrder(List.of("sd_mod"), m -> {})));
         assertTrue(db.isBuiltin("nvme-core"));
+    }
+
+    @Test
+    void modaliasesFindTheirDriversByGlobAsModprobeDoes() throws IOException {
+        ModuleDatabase db = ModuleDatabase.load(HOST_KERNEL);
+        // QEMU's virtio-blk and virtio-scsi functions, the PIIX3 IDE controller, a SCSI disk and a CD-ROM.
+        assertEquals(Set.of("virtio_pci"), db.modulesForModalias("pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00"));
+        assertEquals(Set.of("virtio_blk"), db.modulesForModalias("virtio:d00000002v00001AF4"));
+        assertEquals(Set.of("virtio_scsi"), db.modulesForModalias("virtio:d00000008v00001AF4"));
+        assertEquals(Set.of("ata_piix", "ata_generic"),
+                db.modulesForModalias("pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"));
+        assertEquals(Set.of("sd_mod"), db.modulesForModalias("scsi:t-0x00"));
+        assertEquals(Set.of("sr_mod"), db.modulesForModalias("scsi:t-0x05"));
+        assertEquals(Set.of(), db.modulesForModalias("pci:v0000FFFFd0000FFFFsv00000000sd00000000bc00sc00i00"));
+        assertEquals(Set.of(), db.modulesForModalias("no-bus-at-all"));
+        assertTrue(db.isDeviceDriver("sd_mod"));
+        assertTrue(db.isDeviceDriver("virtio-pci"));
+        assertFalse(db.isDeviceDriver("dm_mod"), "devname:mapper/control is a node, not a device");
+        assertFalse(db.isDeviceDriver("isofs"));
+        assertFalse(db.isDeviceDriver("libata"), "no aliases at all");
+        assertEquals(List.of("softdep libcrc32c pre: crc32c"), db.softdepLines(Set.of("libcrc32c", "sd_mod")));
+    }
+
+    @Test
+    void modaliasLookupAgreesWithModprobeOnThisMachinesDevices() throws Exception {
+        ModuleDatabase db = ModuleDatabase.load(HOST_KERNEL);
+        List<String> modaliases = new ArrayList<>(List.of("pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01",
+                "pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02", "cpu:type:x86,ven0000fam0006mod003F:feature:,0000,0001,0094",
+                "acpi:PNP0A03:", "dmi:bvnSeaBIOS:svnQEMU:pnStandardPC", "usb:v0781p5581d0100dc00dsc00dp00ic08isc06ip50in00"));
+        try (var files = Files.walk(Path.of("/sys/devices"))) {
+            files.filter(f -> f.getFileName().toString().equals("modalias")).forEach(f -> {
+                try {
+                    modaliases.add(Files.readString(f).strip());
+                } catch (IOException e) {
+                    // unreadable attribute: nothing to compare
+                }
+            });
+        }
+        for (String modalias : modaliases) {
+            Process modprobe = new ProcessBuilder("modprobe", "-S", HOST_KERNEL.getFileName().toString(), "-R", modalias)
+                    .redirectErrorStream(true).start();
+            // modprobe also names built-in modules (modules.builtin.alias): those need no loading.
+            Set<String> expected = new LinkedHashSet<>(modprobe.inputReader().lines().filter(m -> !db.isBuiltin(m)).toList());
+            if (modprobe.waitFor() != 0) expected = Set.of();   // "no such module": nothing matches
+            assertEquals(expected, db.modulesForModalias(modalias), modalias);
+        }
     }
 }

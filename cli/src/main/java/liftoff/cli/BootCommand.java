@@ -65,7 +65,7 @@ final class BootCommand implements Callable<Integer> {
     Qemu.Machine machine = Qemu.Machine.PC;
 
     @Option(names = "--bus", paramLabel = "BUS", converter = BusConverter.class,
-            description = "How the disks attach: virtio-blk (default), virtio-scsi, nvme, ide.")
+            description = "How the disks attach: virtio-blk (default), virtio-scsi, nvme, ide, ahci (with --machine q35).")
     DiskBus bus = DiskBus.VIRTIO_BLK;
 
     @Override

@@ -43,6 +43,9 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--compress", paramLabel = "ALG", description = "none, lz4, zstd, gzip, xz")
     String compress;
 
+    @Option(names = "--hostonly", negatable = true, description = "only the modules this machine's root needs (from /proc/self/mountinfo and /sys)")
+    Boolean hostonly;
+
     @Option(names = "--microcode", negatable = true, description = "an early uncompressed CPU microcode segment, when the host has microcode")
     Boolean microcode;
 
@@ -57,6 +60,7 @@ final class BuildCommand implements Callable<Integer> {
             if (rescue != null) cfg = cfg.with("RESCUE", rescue);
             if (compress != null) cfg = cfg.with("COMPRESS", compress);
             if (microcode != null) cfg = cfg.with("MICROCODE", microcode ? "yes" : "no");
+            if (hostonly != null) cfg = cfg.with("HOSTONLY", hostonly ? "yes" : "no");
 
             long start = System.nanoTime();
             ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),

@@ -1,12 +1,13 @@
 package liftoff.init;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
+import liftoff.init.probe.BlockDevices;
 import liftoff.sys.SyscallException;
 
 /**
@@ -16,6 +17,8 @@ import liftoff.sys.SyscallException;
  */
 final class Boot {
     static final String NEW_ROOT = "/newroot";
+    /** How long no uevent may come before the devices count as settled. */
+    private static final long SETTLE_QUIET_MS = 200;
 
     private final Log log;
     private final long mainNanos;
@@ -38,17 +41,21 @@ final class Boot {
         log.info(StartupTimes.startedLine(mainNanos, mountedNanos, System.nanoTime(), aotProblem.isEmpty()));
         aotProblem.ifPresent(reason -> log.warn("AOT cache not used: " + reason));
 
-        String release = KernelRelease.current();
-        ModuleLoader.Result modules = ModuleLoader.loadAll(release, new HashSet<>(cmdline.blacklist()),
-                cmdline.moduleParameters(), log);
+        ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), cmdline.blacklist(), cmdline.moduleParameters(), log);
+        DeviceEvents events = DeviceEvents.listen(loader, log);   // before the walk: no device falls between
+        loader.loadList();
+        List<String> asked = new ArrayList<>();
+        for (String extra : cmdline.modules()) asked.addAll(loader.loadByName(extra));
+        if (!asked.isEmpty()) log.info("liftoff.modules: loaded " + String.join(" ", asked));
+        events.coldplug();
+        ModuleLoader.Result modules = loader.result();
         log.info("modules loaded: " + modules.loaded() + " (" + modules.skipped() + " already there"
                 + (modules.failures().isEmpty() ? "" : ", failed: " + String.join(", ", modules.failures())) + ")");
-        for (String extra : cmdline.modules()) ModuleLoader.loadWithDependencies(release, extra, log);
 
         while (true) {
             String reason;
             try {
-                attempt(cmdline);
+                attempt(cmdline, loader, events);
                 reason = "the init could not be started";   // only a non-PID-1 exec failure returns
             } catch (BootFailure e) {
                 reason = e.getMessage();
@@ -57,19 +64,23 @@ final class Boot {
             } catch (RuntimeException | Error e) {
                 reason = "liftoff itself failed: " + e;   // a bug must still end in a shell, not a panic
             }
-            Rescue.run(reason, Report.of(cmdline, modules), log);
+            Rescue.run(reason, Report.of(cmdline, loader.result()), log);
         }
     }
 
     /** One try at the boot; returns or throws only when it failed. */
-    private void attempt(Cmdline cmdline) throws BootFailure, HandoverException {
+    private void attempt(Cmdline cmdline, ModuleLoader modules, DeviceEvents events) throws BootFailure, HandoverException {
         if (cmdline.breakpoint() == Cmdline.Break.PREMOUNT) {
+            events.settle(SETTLE_QUIET_MS);   // the disks are there, as after udevadm settle
             log.info("liftoff.break=premount: rescue shell before the root is mounted");
             Rescue.shell(log);
         }
-        Path device = RootDevice.await(cmdline, log);
-        RootMount.mount(device, cmdline, NEW_ROOT, log);
+        LuksUnlock.openAll(cmdline, modules, events, log);
+        VerityRoot.open(cmdline, modules, events, log);
+        Path device = RootDevice.await(cmdline, events, log);
+        RootMount.mount(device, cmdline, NEW_ROOT, modules, log);
         String init = RootMount.chooseInit(cmdline, NEW_ROOT);
+        linkDisks();
         if (cmdline.breakpoint() == Cmdline.Break.PRESWITCH) {
             log.info("liftoff.break=preswitch: rescue shell with the root mounted on " + NEW_ROOT);
             Rescue.shell(log);
@@ -79,6 +90,17 @@ final class Boot {
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         log.restoreRateLimit();
         SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);
+    }
+
+    /** /dev/disk/by-*, for the real root's fstab before its udev runs; a failure costs only the links. */
+    private void linkDisks() {
+        long start = System.nanoTime();
+        try {
+            int links = DiskLinks.create(BlockDevices.system());
+            log.info("disk links: " + links + " under /dev/disk in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        } catch (IOException e) {
+            log.warn("no /dev/disk links: " + e.getMessage());
+        }
     }
 
     /** Why this try failed, in words for the console. */

@@ -120,7 +120,9 @@ final class BuiltinShell {
     }
 
     private void modprobe(String name) {
-        ModuleLoader.Result r = ModuleLoader.loadWithDependencies(KernelRelease.current(), name, log);
+        ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), List.of(), Map.of(), log);
+        loader.loadByName(name);
+        ModuleLoader.Result r = loader.result();
         out.println(name + ": " + r.loaded() + " loaded, " + r.skipped() + " already there"
                 + (r.failures().isEmpty() ? "" : ", failed: " + r.failures()));
     }

@@ -173,8 +173,12 @@ public final class Cmdline {
         }
     }
 
-    /** The root device, or null when root= is absent or malformed. */
+    /**
+     * The root device, or null when root= is absent or malformed; with roothash= and no root= it is
+     * the verity mapping /dev/mapper/root, as systemd has it.
+     */
     public RootSpec root() {
+        if (root == null && value("roothash") != null) return RootSpec.parse(VerityRoot.DEVICE);
         return root;
     }
 
@@ -262,6 +266,15 @@ public final class Cmdline {
             }
         }
         return null;
+    }
+
+    /** Every value of a repeatable {@code key=value} before "--", in order ("" for a bare {@code key}). */
+    public List<String> values(String key) {
+        List<String> values = new ArrayList<>();
+        for (String[] p : parameters) {
+            if (p[0].equals(key)) values.add(p[1] == null ? "" : p[1]);
+        }
+        return values;
     }
 
     /**

@@ -36,7 +36,8 @@ final class Log {
         try {
             String mode = Files.readString(DEVKMSG_SYSCTL).trim();
             if (mode.equals("ratelimit")) {
-                Files.writeString(DEVKMSG_SYSCTL, "on");
+                // The kernel takes the value only with its newline ("on" alone is EINVAL).
+                Files.writeString(DEVKMSG_SYSCTL, "on\n");
                 savedRateLimit = mode;
             }
         } catch (IOException e) {
@@ -48,7 +49,7 @@ final class Log {
     void restoreRateLimit() {
         if (savedRateLimit == null) return;
         try {
-            Files.writeString(DEVKMSG_SYSCTL, savedRateLimit);
+            Files.writeString(DEVKMSG_SYSCTL, savedRateLimit + "\n");
         } catch (IOException ignored) {
             // Left at "on": harmless, and the real init (systemd) sets it as it likes.
         }

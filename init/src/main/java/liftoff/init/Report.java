@@ -4,7 +4,6 @@ import java.io.IOException;
 import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Filesystem;
-import liftoff.init.probe.Probe;
 
 /** "What was tried", for the rescue console: the root asked for, the disks seen, the modules. */
 final class Report {
@@ -24,20 +23,12 @@ final class Report {
             if (devices.isEmpty()) out.append(" none (is the disk controller's module in the image?)");
             for (BlockDevice d : devices) {
                 out.append("\n    ").append(d.node());
-                Filesystem fs = probe(d);
+                Filesystem fs = RootFinder.probe(d);
                 if (fs != null) out.append(' ').append(fs.tags());
             }
         } catch (IOException e) {
             out.append(" cannot list /sys/class/block: ").append(e.getMessage());
         }
         return out.toString();
-    }
-
-    private static Filesystem probe(BlockDevice d) {
-        try {
-            return Probe.filesystem(d.node());
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -7,30 +7,39 @@ import liftoff.init.probe.BlockDevices;
 /**
  * Waits for the device that root= names. Drivers probe asynchronously after their module loads,
  * so the device may appear a moment later, or much later on slow USB; the wait ends at
- * liftoff.timeout (rootwait: rootwait=N, or never).
+ * liftoff.timeout (rootwait: rootwait=N, or never). It sleeps until a block device is added
+ * (a uevent) and looks again then.
  */
 final class RootDevice {
-    private static final long FAST_POLL_MS = 10;
-    private static final long SLOW_POLL_MS = 100;
-    private static final long FAST_PHASE_MS = 2_000;
+    /**
+     * Looks again at least this often even without an event: a device whose filesystem could not
+     * be read yet when its event came is not missed.
+     */
+    private static final long RECHECK_MS = 1_000;
 
     private RootDevice() {}
 
-    static Path await(Cmdline cmdline, Log log) throws Boot.BootFailure {
+    static Path await(Cmdline cmdline, DeviceEvents events, Log log) throws Boot.BootFailure {
         RootSpec spec = cmdline.root();
         if (spec == null) throw new Boot.BootFailure("no usable root= on the kernel command line");
         if (cmdline.rootDelaySeconds() > 0) {
             log.info("rootdelay=" + cmdline.rootDelaySeconds() + ": waiting before looking for " + spec);
             sleep(cmdline.rootDelaySeconds() * 1000L);
         }
+        return await(spec, "root device", cmdline, events, log);
+    }
+
+    /** Waits for the device {@code spec} names ({@code what}: "root device", "verity hash device"...). */
+    static Path await(RootSpec spec, String what, Cmdline cmdline, DeviceEvents events, Log log) throws Boot.BootFailure {
         long limitMs = limitMs(cmdline);
         long start = System.nanoTime();
         RootFinder finder = new RootFinder(BlockDevices.system());
         while (true) {
+            events.awaitBlockDevice(0);   // load the drivers of devices that appeared meanwhile
             try {
                 Path device = finder.find(spec);
                 if (device != null) {
-                    log.info("root device found " + device + " (" + spec + ")");
+                    log.info(what + " found " + device + " (" + spec + ")");
                     return device;
                 }
             } catch (IOException e) {
@@ -38,9 +47,9 @@ final class RootDevice {
             }
             long waitedMs = (System.nanoTime() - start) / 1_000_000;
             if (limitMs >= 0 && waitedMs >= limitMs) {
-                throw new Boot.BootFailure("the root device " + spec + " did not appear within " + limitMs / 1000 + " s");
+                throw new Boot.BootFailure("the " + what + " " + spec + " did not appear within " + limitMs / 1000 + " s");
             }
-            sleep(waitedMs < FAST_PHASE_MS ? FAST_POLL_MS : SLOW_POLL_MS);
+            events.awaitBlockDevice(limitMs < 0 ? RECHECK_MS : Math.min(RECHECK_MS, limitMs - waitedMs));
         }
     }
 

@@ -107,7 +107,8 @@ public final class RootFinder {
         return null;  // the table is read but the kernel has not announced the partition yet
     }
 
-    private static Filesystem probe(BlockDevice device) {
+    /** The device's filesystem, or null when it has none liftoff knows or cannot be read. */
+    static Filesystem probe(BlockDevice device) {
         try {
             return Probe.filesystem(device.node());
         } catch (IOException e) {

@@ -9,27 +9,50 @@ import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
 import liftoff.init.probe.Filesystem;
 import liftoff.init.probe.Probe;
-import liftoff.sys.Fs;
 import liftoff.sys.Mounts;
 import liftoff.sys.SyscallException;
 
-/** Mounts the root device on /newroot (read-only unless rw) and picks the init inside it. */
+/**
+ * Mounts the root device on /newroot (read-only unless rw), checked first when it is to be writable
+ * ({@link Fsck}), or as the lower layer of an overlay root ({@link RootOverlay}); picks the init inside it.
+ */
 final class RootMount {
     private RootMount() {}
 
-    static void mount(Path device, Cmdline cmdline, String target, Log log) throws Boot.BootFailure {
-        if (!Files.isDirectory(Path.of(target))) Fs.mkdirat(Fs.AT_FDCWD, target, 0755);
-        long flags = cmdline.readOnly() ? Mounts.MS_RDONLY : 0;
+    static void mount(Path device, Cmdline cmdline, String target, ModuleLoader modules, Log log) throws Boot.BootFailure {
+        List<String> types = candidateTypes(device, cmdline);
+        // The kernel would ask modprobe for fs-TYPE; there is none here. Only a known type is worth it.
+        if (types.size() == 1 || cmdline.rootFsType() != null) {
+            types.forEach(type -> FilesystemModules.ensure(modules, type, cmdline.rootFlags(), log));
+        }
+        if (RootOverlay.requested(cmdline, log)) {
+            mountDevice(device, types, RootOverlay.LOWER, true, cmdline.rootFlags(), log);
+            RootOverlay.mount(target, cmdline.readOnly(), modules, log);
+            return;
+        }
+        if (types.size() == 1) Fsck.beforeMount(device, types.getFirst(), cmdline.readOnly(), cmdline, log);
+        mountDevice(device, types, target, cmdline.readOnly(), cmdline.rootFlags(), log);
+    }
+
+    private static void mountDevice(Path device, List<String> types, String target, boolean readOnly, String flags, Log log)
+            throws Boot.BootFailure {
+        try {
+            Files.createDirectories(Path.of(target));
+        } catch (IOException e) {
+            throw new Boot.BootFailure("cannot create " + target + ": " + e.getMessage());
+        }
         List<String> tried = new ArrayList<>();
-        for (String type : candidateTypes(device, cmdline)) {
+        for (String type : types) {
             try {
-                Mounts.mount(device.toString(), target, type, flags, cmdline.rootFlags());
-                log.info("root mounted " + device + " on " + target + " (" + type + ", " + (cmdline.readOnly() ? "ro" : "rw") + ")");
+                Mounts.mount(device.toString(), target, type, readOnly ? Mounts.MS_RDONLY : 0, flags);
+                log.info("root mounted " + device + " on " + target + " (" + type + ", " + (readOnly ? "ro" : "rw") + ")");
                 return;
             } catch (SyscallException e) {
                 tried.add(e.getMessage());
             }
         }
+        String corruption = VerityRoot.corruption(device);
+        if (corruption != null) throw new Boot.BootFailure(corruption + "\n  " + String.join("\n  ", tried));
         throw new Boot.BootFailure("cannot mount the root " + device + " on " + target + ":\n  " + String.join("\n  ", tried));
     }
 

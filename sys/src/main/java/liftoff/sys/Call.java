@@ -23,6 +23,23 @@ final class Call {
         return out.append(')').toString();
     }
 
+    /** A string as render shows it: in double quotes, escaped. */
+    static String quoted(String s) {
+        StringBuilder out = new StringBuilder();
+        quote(out, s.getBytes(StandardCharsets.UTF_8));
+        return out.toString();
+    }
+
+    /** An argument printed as it is, unquoted: a symbolic constant or a struct shown as {@code {name="root"}}. */
+    static Object verbatim(String text) {
+        return new Object() {
+            @Override
+            public String toString() {
+                return text;
+            }
+        };
+    }
+
     private static void quote(StringBuilder out, byte[] bytes) {
         out.append('"');
         String s = new String(bytes, StandardCharsets.UTF_8);

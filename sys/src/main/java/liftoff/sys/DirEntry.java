@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 public record DirEntry(long ino, int type, byte[] name) {
     public static final int DT_UNKNOWN = 0;
     public static final int DT_DIR = 4;
+    public static final int DT_REG = 8;
     public static final int DT_LNK = 10;
 
     public boolean isDotOrDotDot() {

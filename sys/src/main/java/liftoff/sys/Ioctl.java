@@ -17,6 +17,19 @@ public final class Ioctl {
         }
     }
 
+    /**
+     * The same, with the request and its argument named in the error message, e.g.
+     * {@code ioctl(3, DM_DEV_CREATE, {name="root"})}.
+     */
+    public static int ioctl(int fd, long request, String requestName, MemorySegment argument, String argumentText) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSlot(arena);
+            long rc = Libc.syscall(errno, Arch.Nr.IOCTL, fd, request, argument.address());
+            if (rc < 0) throw Libc.failure(errno, "ioctl", fd, Call.verbatim(requestName), Call.verbatim(argumentText));
+            return (int) rc;
+        }
+    }
+
     public static int ioctl(int fd, long request, long argument) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot(arena);

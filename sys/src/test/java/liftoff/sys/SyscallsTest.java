@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -173,6 +174,41 @@ class SyscallsTest {
         } finally {
             Fs.close(fd);
         }
+    }
+
+    @Test
+    void ueventSocketReceivesTheEventAKernelDeviceSends() throws IOException {
+        try (UeventSocket socket = UeventSocket.open()) {
+            // Writing an action to a device's uevent file makes the kernel broadcast it (root only).
+            Path trigger = Path.of("/sys/class/mem/null/uevent");
+            Assumptions.assumeTrue(Files.isWritable(trigger), "needs root to trigger a uevent");
+            Files.writeString(trigger, "change");
+            Uevent event = null;
+            for (long deadline = System.nanoTime() + 5_000_000_000L; System.nanoTime() < deadline; ) {
+                Uevent e = socket.receive(1000).orElse(null);
+                if (e != null && e.devpath().equals("/devices/virtual/mem/null") && e.action().equals("change")) {
+                    event = e;
+                    break;
+                }
+            }
+            assertTrue(event != null, "the change event of /dev/null arrived");
+            assertEquals("mem", event.subsystem());
+            assertEquals("null", event.properties().get("DEVNAME"));
+            assertEquals("change", event.properties().get("ACTION"));
+        }
+    }
+
+    @Test
+    void ueventParsingTakesTheKernelFormatAndRejectsOthers() {
+        byte[] kernel = "add@/devices/pci0000:00/0000:00:04.0/virtio1\0ACTION=add\0SUBSYSTEM=virtio\0MODALIAS=virtio:d00000002v00001AF4\0SEQNUM=9\0"
+                .getBytes(StandardCharsets.UTF_8);
+        Uevent e = Uevent.parse(kernel).orElseThrow();
+        assertEquals("add", e.action());
+        assertEquals("/devices/pci0000:00/0000:00:04.0/virtio1", e.devpath());
+        assertEquals("virtio", e.subsystem());
+        assertEquals("virtio:d00000002v00001AF4", e.modalias());
+        assertTrue(Uevent.parse("libudev\0\1\2".getBytes(StandardCharsets.UTF_8)).isEmpty());
+        assertTrue(Uevent.parse(new byte[0]).isEmpty());
     }
 
     @Test

@@ -25,7 +25,10 @@ public enum BootMarker {
      * -0.002100 s, AOT cache used)", the two earlier steps as seconds before this line.
      */
     INIT_STARTED("init started", "liftoff: started\\b(.*)"),
-    /** liftoff loaded the modules the root device needs. */
+    /**
+     * liftoff loaded the modules no device asks for and started coldplug's drivers; drivers of
+     * devices found later (uevents) load after it.
+     */
     MODULES_LOADED("modules loaded", "liftoff: modules loaded\\b(.*)"),
     /** liftoff found the block device root= names; detail: the device. */
     ROOT_FOUND("root device found", "liftoff: root device found\\b(.*)"),

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * A small ext4 root disk for boot tests: busybox and an {@code /sbin/init} that prints
  * {@code REAL-ROOT uptime=<s> pid=<n> root=<device>} (also to /dev/kmsg), then
- * {@code REAL-ROOT args=<its arguments>}, a banner and the mount table, and powers off.
+ * {@code REAL-ROOT args=<its arguments>}, a banner, the mount table and the /dev/disk/by-* links,
+ * and powers off.
  *
  * <p>Built without root or loop devices: {@code mke2fs -d} copies a staged directory into a plain
  * file. Fixed timestamps, UUIDs and hash seed make the same settings give the same bytes. With
@@ -102,6 +103,31 @@ public record DemoRoot(String label, UUID uuid, int sizeMiB, Optional<String> pa
             // debugfs exits 0 even when a command fails; its own lines start with "debugfs".
             List<String> errors = log.lines().filter(line -> !line.startsWith("debugfs")).toList();
             if (!errors.isEmpty()) throw new IOException("debugfs could not fix change times: " + String.join("; ", errors));
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /**
+     * Writes the same tree as a read-only image to {@code image}: "squashfs" (mksquashfs) or "erofs"
+     * (mkfs.erofs), owned by root, every timestamp fixed. Label and UUIDs do not apply.
+     */
+    public static void writeReadOnlyImage(String type, Path image) throws IOException {
+        Path busybox = HostTools.require("busybox", "busybox-static");
+        String time = Long.toString(FAKE_TIME);
+        Path work = Files.createTempDirectory("liftoff-demo-root");
+        try {
+            Path stage = Files.createDirectory(work.resolve("root"));
+            stage(stage, busybox);
+            Files.deleteIfExists(image);
+            List<String> command = switch (type) {
+                case "squashfs" -> List.of(HostTools.require("mksquashfs", "squashfs-tools").toString(), stage.toString(),
+                        image.toString(), "-quiet", "-noappend", "-all-root", "-mkfs-time", time, "-all-time", time);
+                case "erofs" -> List.of(HostTools.require("mkfs.erofs", "erofs-utils").toString(), "--quiet", "--all-root",
+                        "-T", time, "-U", "b0075eed-0000-4000-8000-000000000003", image.toString(), stage.toString());
+                default -> throw new IllegalArgumentException(type + ": not squashfs or erofs");
+            };
+            HostTools.run(command, Map.of());
         } finally {
             deleteTree(work);
         }

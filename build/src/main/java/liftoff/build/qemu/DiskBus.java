@@ -8,13 +8,15 @@ import java.util.stream.Collectors;
  * How a disk is attached to the guest. Each bus needs different guest drivers, which is the point of
  * testing more than one: on Debian's cloud kernel virtio_pci + virtio_blk (virtio-blk),
  * virtio_pci + virtio_scsi + sd_mod (virtio-scsi), ata_piix + sd_mod (ide, {@code -machine pc} only:
- * the cloud kernel has no AHCI driver for q35's controller) are modules; nvme is built in.
+ * the cloud kernel has no AHCI driver for q35's controller) are modules; nvme is built in. AHCI
+ * ({@code -machine q35} only: its ICH9 SATA controller) needs ahci + sd_mod from the generic kernel.
  */
 public enum DiskBus {
     VIRTIO_BLK("virtio-blk"),
     VIRTIO_SCSI("virtio-scsi"),
     NVME("nvme"),
-    IDE("ide");
+    IDE("ide"),
+    AHCI("ahci");
 
     private final String cliName;
 
@@ -22,7 +24,7 @@ public enum DiskBus {
         this.cliName = cliName;
     }
 
-    /** The name used on the command line: virtio-blk, virtio-scsi, nvme, ide. */
+    /** The name used on the command line: virtio-blk, virtio-scsi, nvme, ide, ahci. */
     public String cliName() {
         return cliName;
     }
@@ -47,7 +49,8 @@ public enum DiskBus {
             case VIRTIO_SCSI -> "scsi-hd,bus=scsi.0,drive=" + driveId;
             case NVME -> "nvme,serial=liftoff" + index + ",drive=" + driveId;
             // One disk per IDE channel, as master; PIIX has two channels, hence at most two disks.
-            case IDE -> "ide-hd,bus=ide." + index + ",drive=" + driveId;
+            // On q35 the same names are the six ports of the ICH9 AHCI controller.
+            case IDE, AHCI -> "ide-hd,bus=ide." + index + ",drive=" + driveId;
         };
         return List.of("-device", device);
     }
@@ -59,7 +62,7 @@ public enum DiskBus {
     public String guestDevice(int index) {
         return switch (this) {
             case VIRTIO_BLK -> "/dev/vd" + (char) ('a' + index);
-            case VIRTIO_SCSI, IDE -> "/dev/sd" + (char) ('a' + index);
+            case VIRTIO_SCSI, IDE, AHCI -> "/dev/sd" + (char) ('a' + index);
             case NVME -> "/dev/nvme" + index + "n1";
         };
     }

@@ -15,25 +15,49 @@ import java.util.regex.Pattern;
  */
 public record Kernel(Path image, String version) {
     private static final String PREFIX = "vmlinuz-";
-    private static final String PACKAGE = "linux-image-cloud-amd64";
 
-    /** The newest kernel in /boot; the error names the package to install when there is none. */
-    public static Kernel newestInstalled() throws IOException {
-        return newestIn(Path.of("/boot"));
+    /**
+     * Debian's two x86-64 kernels. The cloud one boots fastest under QEMU and is the default; it
+     * lacks drivers for real hardware (AHCI, USB storage, MMC), which the generic one has.
+     */
+    public enum Flavour {
+        CLOUD("linux-image-cloud-amd64"),
+        GENERIC("linux-image-amd64");
+
+        private final String debianPackage;
+
+        Flavour(String debianPackage) {
+            this.debianPackage = debianPackage;
+        }
+
+        boolean matches(String version) {
+            boolean cloud = version.endsWith("-cloud-amd64");
+            return this == CLOUD ? cloud : version.endsWith("-amd64") && !cloud;
+        }
     }
 
-    static Kernel newestIn(Path bootDir) throws IOException {
+    /** The newest cloud kernel in /boot; the error names the package to install when there is none. */
+    public static Kernel newestInstalled() throws IOException {
+        return newestInstalled(Flavour.CLOUD);
+    }
+
+    public static Kernel newestInstalled(Flavour flavour) throws IOException {
+        return newestIn(Path.of("/boot"), flavour);
+    }
+
+    static Kernel newestIn(Path bootDir, Flavour flavour) throws IOException {
         Optional<Kernel> newest = Optional.empty();
         if (Files.isDirectory(bootDir)) {
             try (DirectoryStream<Path> images = Files.newDirectoryStream(bootDir, PREFIX + "*")) {
                 for (Path image : images) {
                     Kernel kernel = new Kernel(image, image.getFileName().toString().substring(PREFIX.length()));
+                    if (!flavour.matches(kernel.version)) continue;
                     if (newest.isEmpty() || BY_VERSION.compare(kernel, newest.get()) > 0) newest = Optional.of(kernel);
                 }
             }
         }
-        return newest.orElseThrow(() -> new IOException(
-                "no guest kernel (" + bootDir.resolve(PREFIX + "*") + "): install one with apt-get install " + PACKAGE));
+        return newest.orElseThrow(() -> new IOException("no " + flavour.name().toLowerCase(java.util.Locale.ROOT)
+                + " guest kernel (" + bootDir.resolve(PREFIX + "*") + "): install one with apt-get install " + flavour.debianPackage));
     }
 
     /** Where the kernel's modules and modules.dep live. */

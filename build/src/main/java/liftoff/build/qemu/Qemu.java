@@ -57,6 +57,8 @@ public final class Qemu {
     private String cpu = "max";
     private boolean icount;
     private final List<Disk> disks = new ArrayList<>();
+    private final List<String> hotplugPorts = new ArrayList<>();
+    private Path monitorSocket;
     private Duration timeout = Duration.ofMinutes(5);
     private Consumer<String> consoleListener = line -> {};
 
@@ -107,6 +109,21 @@ public final class Qemu {
         return this;
     }
 
+    /**
+     * An empty PCIe slot ({@code pcie-root-port}) called {@code id}, for a device added later through
+     * the {@link Monitor} ({@code device_add ...,bus=ID}); q35 only: the pc machine has no PCIe.
+     */
+    public Qemu hotplugPort(String id) {
+        hotplugPorts.add(id);
+        return this;
+    }
+
+    /** Serves the human monitor on this unix socket ({@link QemuProcess#monitor}). */
+    public Qemu monitor(Path socket) {
+        this.monitorSocket = socket;
+        return this;
+    }
+
     /** Host time after which QEMU is killed, counted from {@link #start}. Default 5 minutes. */
     public Qemu timeout(Duration timeout) {
         this.timeout = timeout;
@@ -139,6 +156,10 @@ public final class Qemu {
         if (initrd != null) argv.addAll(List.of("-initrd", initrd.toString()));
         argv.addAll(List.of("-append", kernelCmdline()));
         if (icount) argv.addAll(List.of("-icount", "shift=0,sleep=off"));
+        if (monitorSocket != null) argv.addAll(List.of("-monitor", "unix:" + monitorSocket + ",server=on,wait=off"));
+        for (int i = 0; i < hotplugPorts.size(); i++) {
+            argv.addAll(List.of("-device", "pcie-root-port,id=" + hotplugPorts.get(i) + ",chassis=" + (i + 1)));
+        }
         Set<DiskBus> buses = new LinkedHashSet<>();
         for (Disk disk : disks) {
             if (buses.add(disk.bus)) argv.addAll(disk.bus.controller());
@@ -166,7 +187,7 @@ public final class Qemu {
         for (Disk disk : disks) requireFile(disk.file, "disk image");
         List<String> argv = commandLine();
         argv.set(0, binary.toString());
-        return new QemuProcess(new ProcessBuilder(argv).start(), timeout, consoleListener);
+        return new QemuProcess(new ProcessBuilder(argv).start(), timeout, consoleListener, monitorSocket);
     }
 
     /** Starts QEMU and waits until it exits or the timeout kills it. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,10 +18,12 @@ public final class QemuProcess implements AutoCloseable {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final long started = System.nanoTime();
     private final Duration timeout;
+    private final Path monitorSocket;
 
-    QemuProcess(Process process, Duration timeout, Consumer<String> consoleListener) {
+    QemuProcess(Process process, Duration timeout, Consumer<String> consoleListener, Path monitorSocket) {
         this.process = process;
         this.timeout = timeout;
+        this.monitorSocket = monitorSocket;
         this.console = new Console(process.getInputStream(), process.getOutputStream(), consoleListener);
         this.stderrReader = Thread.ofPlatform().daemon().name("qemu-stderr").start(() -> drain(process.getErrorStream()));
     }
@@ -28,6 +31,12 @@ public final class QemuProcess implements AutoCloseable {
     /** The guest's serial console, to read and to type into. */
     public Console console() {
         return console;
+    }
+
+    /** Connects to the human monitor (QEMU was started with {@link Qemu#monitor}); close it when done. */
+    public Monitor monitor() throws IOException, InterruptedException {
+        if (monitorSocket == null) throw new IllegalStateException("QEMU was started without a monitor socket (Qemu.monitor)");
+        return Monitor.connect(monitorSocket, Duration.ofSeconds(30));
     }
 
     /**

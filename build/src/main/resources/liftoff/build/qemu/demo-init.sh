@@ -15,4 +15,7 @@ echo "$line"
 echo "REAL-ROOT args=$*"
 echo "liftoff demo root: /sbin/init is running as pid $$. Mounts:"
 cat /proc/self/mountinfo
+# The names a stage 1 linked for the real root (udev's /dev/disk/by-*), if it made any.
+echo "REAL-ROOT disk links:"
+ls -l /dev/disk/by-uuid /dev/disk/by-label /dev/disk/by-partuuid /dev/disk/by-partlabel 2>&1
 poweroff -f

@@ -1,6 +1,7 @@
-package liftoff.build;
+package liftoff.init.modules;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,22 +27,32 @@ public final class ModuleDatabase {
         }
     }
 
+    /** The alias-list key of patterns whose bus part is a wildcard ("acpi*:PNP0A03:*"): tried for every modalias. */
+    private static final String WILDCARD_BUS = "*";
+
     private final Path kernelDir;
     private final Map<String, Module> modules;          // by normalized name, in modules.dep order
     private final Set<String> builtin;                  // normalized names
     private final Map<String, List<String>> softdepPre; // normalized name -> names (or aliases) to load first
     private final List<Alias> aliases;                  // file order
+    private final Map<String, List<Alias>> aliasesByBus; // "pci" -> the "pci:..." patterns, file order
+    private final Map<String, String> softdepLines;     // normalized name -> its modules.softdep line
 
     /** One "alias PATTERN MODULE" line of modules.alias. */
     private record Alias(String pattern, String module, String line) {}
 
     private ModuleDatabase(Path kernelDir, Map<String, Module> modules, Set<String> builtin,
-            Map<String, List<String>> softdepPre, List<Alias> aliases) {
+            Map<String, List<String>> softdepPre, Map<String, String> softdepLines, List<Alias> aliases) {
         this.kernelDir = kernelDir;
         this.modules = modules;
         this.builtin = builtin;
         this.softdepPre = softdepPre;
+        this.softdepLines = softdepLines;
         this.aliases = aliases;
+        this.aliasesByBus = new LinkedHashMap<>();
+        for (Alias alias : aliases) {
+            aliasesByBus.computeIfAbsent(bus(alias.pattern), k -> new ArrayList<>()).add(alias);
+        }
     }
 
     /** Reads the indexes in {@code kernelDir}; modules.dep is required, the others may be missing. */
@@ -78,11 +89,13 @@ public final class ModuleDatabase {
         }
 
         Map<String, List<String>> softdepPre = new LinkedHashMap<>();
+        Map<String, String> softdepLines = new LinkedHashMap<>();
         for (String line : optionalLines(kernelDir.resolve("modules.softdep"))) {
             String[] words = line.strip().split("\\s+");
             if (words.length < 3 || !words[0].equals("softdep")) {
                 continue; // comments; a MODULE_SOFTDEP without "pre:"/"post:" is ignored by kmod too
             }
+            softdepLines.put(normalize(words[1]), line.strip());
             boolean pre = false;
             for (int i = 2; i < words.length; i++) {
                 if (words[i].endsWith(":")) {
@@ -100,7 +113,7 @@ public final class ModuleDatabase {
                 aliases.add(new Alias(words[1], normalize(words[2]), line.strip()));
             }
         }
-        return new ModuleDatabase(kernelDir, modules, builtin, softdepPre, aliases);
+        return new ModuleDatabase(kernelDir, modules, builtin, softdepPre, softdepLines, aliases);
     }
 
     public Path kernelDir() {
@@ -160,6 +173,49 @@ public final class ModuleDatabase {
             visit(nameOf(dependency), ordered, visiting, missing);
         }
         ordered.put(module.name, module);
+    }
+
+    /**
+     * The modules whose modules.alias patterns match {@code modalias} (fnmatch, as modprobe does),
+     * normalized names in file order; empty when none does. Only patterns of the modalias's own
+     * bus (the text before the first ':') and patterns whose bus part is itself a wildcard are
+     * tried: a few hundred glob matches per device would be slow in an interpreted JVM.
+     */
+    public Set<String> modulesForModalias(String modalias) {
+        Set<String> found = new LinkedHashSet<>();
+        int colon = modalias.indexOf(':');
+        String bus = colon < 0 ? modalias : modalias.substring(0, colon);
+        for (String key : new String[] {bus, WILDCARD_BUS}) {
+            for (Alias alias : aliasesByBus.getOrDefault(key, List.of())) {
+                if (Glob.matches(alias.pattern, modalias)) {
+                    found.add(alias.module);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A device driver: a module some device asks for by modalias ("pci:...", "virtio:...",
+     * "scsi:..."), which coldplug loads when that device is present. Filesystems, device-mapper
+     * targets and libraries have only name-like aliases ("fs-ext4", "devname:mapper/control").
+     */
+    public boolean isDeviceDriver(String name) {
+        String module = normalize(name);
+        return aliases.stream().anyMatch(a -> a.module.equals(module) && a.pattern.contains(":")
+                && !a.pattern.startsWith("devname:"));
+    }
+
+    /** The key of the alias list a pattern belongs to: its bus, or {@link #WILDCARD_BUS}. */
+    private static String bus(String pattern) {
+        int colon = pattern.indexOf(':');
+        String bus = colon < 0 ? pattern : pattern.substring(0, colon);
+        return bus.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '\\') ? WILDCARD_BUS : bus;
+    }
+
+    /** The modules.softdep lines of the {@code shipped} modules (normalized names), in file order. */
+    public List<String> softdepLines(Set<String> shipped) {
+        return softdepLines.entrySet().stream().filter(e -> shipped.contains(e.getKey())).map(Map.Entry::getValue).toList();
     }
 
     /** The modules.alias lines of the {@code shipped} modules (normalized names), in file order. */

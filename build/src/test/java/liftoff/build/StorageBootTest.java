@@ -1,0 +1,184 @@
+package liftoff.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import liftoff.build.qemu.BootMarker;
+import liftoff.build.qemu.DemoRoot;
+import liftoff.build.qemu.DiskBus;
+import liftoff.build.qemu.Kernel;
+import liftoff.build.qemu.Monitor;
+import liftoff.build.qemu.Qemu;
+import liftoff.build.qemu.QemuExit;
+import liftoff.build.qemu.QemuProcess;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Device discovery for real: the generic image (every storage driver, none loaded up front) booted
+ * in QEMU with the root on a GPT partition behind different controllers. Coldplug must load the
+ * drivers of the devices present, uevents those of the devices they create (virtio_scsi's disks
+ * need sd_mod), and nothing for a controller that is not there. Each console is kept under
+ * target/storage-boot/ for reading the timeline.
+ */
+@Tag("qemu")
+class StorageBootTest {
+    private static final Duration BOOT = Duration.ofMinutes(4);
+    private static final UUID PARTITION_UUID = UUID.fromString("5eed0000-2222-4333-8444-555566667777");
+    private static final DemoRoot ROOT = DemoRoot.standard().withGpt("liftoff-root").withPartitionUuid(PARTITION_UUID);
+
+    @TempDir
+    static Path work;
+    static Kernel kernel;
+    static Path image;
+    static Path gptDisk;
+
+    @BeforeAll
+    static void buildImageAndDisk() throws Exception {
+        kernel = Kernel.newestInstalled();
+        image = work.resolve("generic.img");
+        new ImageBuilder(work.resolve("cache"), 0, line -> { })
+                .build(BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()), image);
+        gptDisk = work.resolve("gpt.img");
+        ROOT.writeTo(gptDisk);
+    }
+
+    private static QemuExit boot(Qemu.Machine machine, DiskBus bus, String append, TestInfo test) throws Exception {
+        return keep(new Qemu(kernel.image()).initrd(image).machine(machine).disk(gptDisk, bus).icount(true)
+                .append(append).timeout(BOOT).run(), test);
+    }
+
+    /** Keeps the console and timeline under target/storage-boot/; fails when QEMU had to be killed. */
+    private static QemuExit keep(QemuExit exit, TestInfo test) throws IOException {
+        Path log = Path.of("target/storage-boot", test.getTestMethod().orElseThrow().getName() + ".log");
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, exit.console() + "\n" + exit.timeline().table());
+        assertFalse(exit.timedOut(), exit.console());
+        return exit;
+    }
+
+    private static void assertRootMountedFrom(QemuExit exit, String device) {
+        assertTrue(exit.timeline().reachedRealInit(), exit.console());
+        String realInit = exit.timeline().step(BootMarker.REAL_INIT).orElseThrow().detail();
+        assertTrue(realInit.matches("uptime=\\d+\\.\\d+ pid=1 root=" + device), realInit);
+    }
+
+    /** The init's line for {@code prefix} ("liftoff: coldplug: ..."), which must be there. */
+    private static String line(QemuExit exit, String prefix) {
+        return exit.console().lines().filter(l -> l.contains(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with '" + prefix + "'\n" + exit.console()));
+    }
+
+    /** Coldplug or a uevent started loading {@code module}. */
+    private static boolean loading(QemuExit exit, String module) {
+        return exit.console().lines().anyMatch(l -> (l.contains("liftoff: coldplug: ") || l.contains("liftoff: uevent: loading "))
+                && l.matches(".*[ ]" + module + "( .*|$)"));
+    }
+
+    /** The background load of {@code module} finished. */
+    private static boolean loaded(QemuExit exit, String module) {
+        return exit.console().contains("liftoff: loaded " + module + " in ");
+    }
+
+    @Test
+    void virtioScsiRootOnQ35LoadsTheScsiDiskDriverFromAUevent(TestInfo test) throws Exception {
+        QemuExit exit = boot(Qemu.Machine.Q35, DiskBus.VIRTIO_SCSI, "root=PARTUUID=" + PARTITION_UUID, test);
+        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.VIRTIO_SCSI));
+        assertTrue(line(exit, "liftoff: coldplug: ").endsWith("loading virtio_pci"), exit.console());
+        // virtio_pci makes the virtio device, whose uevent asks for virtio_scsi; its scan makes the
+        // SCSI disk, whose uevent asks for sd_mod.
+        line(exit, "liftoff: uevent: loading virtio_scsi for virtio:d00000008v00001AF4");
+        line(exit, "liftoff: uevent: loading sd_mod for scsi:t-0x00");
+        for (String driver : new String[] {"virtio_pci", "virtio_scsi", "sd_mod"}) assertTrue(loaded(exit, driver), driver);
+        for (String absent : new String[] {"ata_piix", "ata_generic", "virtio_blk", "vmw_pvscsi", "hv_storvsc", "sr_mod"}) {
+            assertFalse(loading(exit, absent), absent + " has no device on this machine\n" + exit.console());
+        }
+    }
+
+    @Test
+    void nvmeRootOnQ35NeedsNoModuleAtAll(TestInfo test) throws Exception {
+        // Debian's cloud kernel has nvme built in; q35's AHCI controller has no driver in it.
+        QemuExit exit = boot(Qemu.Machine.Q35, DiskBus.NVME, "root=PARTLABEL=liftoff-root", test);
+        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.NVME));
+        assertTrue(line(exit, "liftoff: coldplug: ").contains("no driver to load"), exit.console());
+        assertFalse(exit.console().contains("liftoff: uevent: loading"), exit.console());
+        // The real root finds udev's names for its disk (its init lists /dev/disk/by-*).
+        String links = exit.console().substring(exit.console().indexOf("REAL-ROOT disk links:"));
+        for (String link : new String[] {"/dev/disk/by-uuid:", ROOT.uuid() + " -> ../../nvme0n1p1",
+                "/dev/disk/by-label:", ROOT.label() + " -> ../../nvme0n1p1",
+                "/dev/disk/by-partuuid:", PARTITION_UUID + " -> ../../nvme0n1p1",
+                "/dev/disk/by-partlabel:", "liftoff-root -> ../../nvme0n1p1"}) {
+            assertTrue(links.contains(link), link + "\n" + links);
+        }
+        line(exit, "liftoff: disk links: 4 under /dev/disk in ");
+    }
+
+    @Test
+    void virtioBlkRootOnPcAlsoLoadsTheDriverOfTheIdeControllerThere(TestInfo test) throws Exception {
+        // What udev does too: the PIIX3 IDE controller is a device, so its driver is loaded.
+        QemuExit exit = boot(Qemu.Machine.PC, DiskBus.VIRTIO_BLK, "root=PARTUUID=" + PARTITION_UUID, test);
+        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.VIRTIO_BLK));
+        String coldplug = line(exit, "liftoff: coldplug: ");
+        assertTrue(coldplug.contains(" virtio_pci") && coldplug.contains(" ata_piix"), coldplug);
+        line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");
+        assertFalse(loading(exit, "sd_mod"), "no SCSI disk, no sd_mod\n" + exit.console());
+    }
+
+    @Test
+    void virtioBlkRootOnPcWithTheIdeDriverBlacklistedAndAModuleAskedFor(TestInfo test) throws Exception {
+        // The pc machine always has a PIIX3 IDE controller: coldplug would load ata_piix for it.
+        QemuExit exit = boot(Qemu.Machine.PC, DiskBus.VIRTIO_BLK,
+                "root=PARTUUID=" + PARTITION_UUID + " modprobe.blacklist=ata_piix,ata_generic liftoff.modules=sr_mod", test);
+        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.VIRTIO_BLK));
+        line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");
+        assertFalse(exit.console().lines().anyMatch(l -> l.contains("liftoff:") && l.contains("ata_piix")), exit.console());
+        assertFalse(exit.console().contains("scsi host"), "no IDE channel became a SCSI host\n" + exit.console());
+        assertTrue(exit.console().contains("liftoff: liftoff.modules: loaded cdrom scsi_common scsi_mod sr_mod"), exit.console());
+    }
+
+    @Test
+    void ahciRootOnQ35WithTheGenericKernel(TestInfo test) throws Exception {
+        // The cloud kernel has no AHCI driver: this image is built for Debian's generic kernel.
+        Kernel generic = Kernel.newestInstalled(Kernel.Flavour.GENERIC);
+        Path genericImage = work.resolve("generic-kernel.img");
+        new ImageBuilder(work.resolve("cache"), 0, line -> { })
+                .build(BuildConfig.defaults().with("KERNEL_VERSION", generic.version()), genericImage);
+        QemuExit exit = keep(new Qemu(generic.image()).initrd(genericImage).machine(Qemu.Machine.Q35).disk(gptDisk, DiskBus.AHCI)
+                .icount(true).append("root=PARTUUID=" + PARTITION_UUID).timeout(BOOT).run(), test);
+        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.AHCI));
+        assertTrue(line(exit, "liftoff: coldplug: ").matches(".*loading .*\\bahci\\b.*"), exit.console());
+        line(exit, "liftoff: uevent: loading sd_mod for scsi:t-0x00");
+        for (String driver : new String[] {"ahci", "sd_mod"}) assertTrue(loaded(exit, driver), driver);
+        assertFalse(loading(exit, "ata_piix"), "q35 has no PIIX IDE\n" + exit.console());
+    }
+
+    @Test
+    void aDiskHotAddedAfterBootIsTheRootRootwaitWaitsFor(TestInfo test) throws Exception {
+        // Nothing at boot but an empty PCIe slot; the disk comes through the monitor while the init waits.
+        Path socket = work.resolve("monitor.sock");
+        Qemu qemu = new Qemu(kernel.image()).initrd(image).machine(Qemu.Machine.Q35).hotplugPort("slot1").monitor(socket)
+                .icount(true).append("root=PARTUUID=" + PARTITION_UUID + " rootwait").timeout(BOOT);
+        try (QemuProcess vm = qemu.start()) {
+            vm.console().await("liftoff: modules loaded", BOOT);
+            try (Monitor monitor = vm.monitor()) {
+                assertEquals("OK", monitor.command("drive_add 0 if=none,id=hot,format=raw,file=" + gptDisk));
+                assertEquals("", monitor.command("device_add virtio-blk-pci,drive=hot,bus=slot1,id=hotdisk"));
+            }
+            QemuExit exit = keep(vm.waitFor(), test);
+            assertRootMountedFrom(exit, "/dev/vda1");
+            // The new PCI function asks for virtio_pci, the virtio device it makes for virtio_blk.
+            line(exit, "liftoff: uevent: loading virtio_pci for pci:v00001AF4d");
+            line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");
+            assertTrue(line(exit, "liftoff: coldplug: ").endsWith("no driver to load"), "no disk at boot\n" + exit.console());
+        }
+    }
+}

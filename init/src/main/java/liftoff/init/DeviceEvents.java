@@ -1,0 +1,150 @@
+package liftoff.init;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import liftoff.sys.Errno;
+import liftoff.sys.SyscallException;
+import liftoff.sys.Uevent;
+import liftoff.sys.UeventSocket;
+
+/**
+ * Devices as they come (drivers load in the background, see {@link ModuleLoader}): coldplug for what the kernel found before the init ran, then the kernel's
+ * uevents for what appears later (the virtio disks behind a virtio_pci just loaded, the SCSI disks
+ * a host adapter scans, a USB stick, a disk hot-added). A uevent with a MODALIAS loads its driver;
+ * a block device "add" wakes whoever waits for the root. The socket is opened before the sysfs walk,
+ * so a device that appears during the walk is in the queue if the walk missed it. Without the socket
+ * (a kernel without CONFIG_NET) the wait falls back to polling.
+ */
+final class DeviceEvents implements AutoCloseable {
+    private static final long FAST_POLL_MS = 10;
+    private static final long SLOW_POLL_MS = 100;
+    private static final long FAST_PHASE_MS = 2_000;
+
+    private final UeventSocket socket;   // null: poll instead
+    private final ModuleLoader modules;
+    private final Log log;
+    private final long started = System.nanoTime();
+
+    private DeviceEvents(UeventSocket socket, ModuleLoader modules, Log log) {
+        this.socket = socket;
+        this.modules = modules;
+        this.log = log;
+    }
+
+    /** Starts listening; call before {@link #coldplug()}. */
+    static DeviceEvents listen(ModuleLoader modules, Log log) {
+        UeventSocket socket = null;
+        try {
+            socket = UeventSocket.open();
+        } catch (SyscallException e) {
+            log.warn("no uevents (" + e.getMessage() + "): polling sysfs for new devices instead");
+        }
+        return new DeviceEvents(socket, modules, log);
+    }
+
+    /** Starts loading the drivers of every device present now; returns how many modaliases it saw. */
+    int coldplug() {
+        long start = System.nanoTime();
+        var modaliases = Coldplug.modaliases(Path.of("/sys"));
+        List<String> drivers = modules.startForModaliases(modaliases, this::loaded);
+        log.info("coldplug: " + modaliases.size() + " modaliases in " + ms(System.nanoTime() - start) + " ms, "
+                + (drivers.isEmpty() ? "no driver to load" : "loading " + String.join(" ", drivers)));
+        return modaliases.size();
+    }
+
+    private void loaded(String driver, long ms) {
+        log.info("loaded " + driver + " in " + ms + " ms");
+    }
+
+    /**
+     * What udevadm settle gives a dracut pre-mount hook: every driver started has loaded, and no
+     * event came for {@code quietMs} after that (the devices a driver makes, and the drivers they ask
+     * for, are handled on the way). The rescue shell of liftoff.break=premount starts after this.
+     */
+    void settle(long quietMs) {
+        while (true) {
+            modules.awaitLoads();
+            if (socket == null) return;
+            boolean any = false;
+            while (true) {
+                Optional<Uevent> event = receiveOrRewalk(any ? 0 : quietMs);
+                if (event == null) {
+                    any = true;   // sysfs was walked again: its drivers are to be waited for
+                    break;
+                }
+                if (event.isEmpty()) break;
+                handle(event.get());
+                any = true;
+            }
+            if (!any) return;
+        }
+    }
+
+    /** The next event within {@code timeoutMs}; null after an overflow, which a new coldplug answers. */
+    private Optional<Uevent> receiveOrRewalk(long timeoutMs) {
+        try {
+            return socket.receive(timeoutMs);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ENOBUFS) throw e;
+            log.warn("uevents were lost (the queue overflowed): walking sysfs again");
+            coldplug();
+            return null;
+        }
+    }
+
+    /**
+     * Handles the events that are queued, then waits up to {@code timeoutMs} (negative: for ever) for
+     * a block device to be added, handling every event on the way; true when one was added. Without
+     * a socket it sleeps one polling interval and answers true, so the caller looks again.
+     */
+    boolean awaitBlockDevice(long timeoutMs) {
+        if (socket == null) {
+            long sinceStart = ms(System.nanoTime() - started);
+            sleep(Math.min(timeoutMs < 0 ? Long.MAX_VALUE : timeoutMs, sinceStart < FAST_PHASE_MS ? FAST_POLL_MS : SLOW_POLL_MS));
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        boolean blockAdded = false;
+        while (true) {
+            long left = timeoutMs < 0 ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+            // Once a block device came, only drain what is already queued: the caller wants to look.
+            Optional<Uevent> event = receiveOrRewalk(blockAdded ? 0 : left);
+            if (event == null) return true;
+            if (event.isEmpty()) return blockAdded;
+            blockAdded |= handle(event.get());
+        }
+    }
+
+    /** Loads the event's driver; true for a block device that was added. */
+    private boolean handle(Uevent event) {
+        if (!event.action().equals("add")) return false;
+        String modalias = event.modalias();
+        if (modalias != null) {
+            List<String> drivers = modules.startForModaliases(List.of(modalias), this::loaded);
+            if (!drivers.isEmpty()) log.info("uevent: loading " + String.join(" ", drivers) + " for " + modalias + " (" + event.devpath() + ")");
+        }
+        if (event.subsystem().equals("block")) {
+            log.debug("uevent: block device " + event.properties().getOrDefault("DEVNAME", event.devpath()) + " added");
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        if (socket != null) socket.close();
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package liftoff.init;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The kernel asks modprobe for "fs-TYPE" when a mount names a filesystem it does not know; an
+ * initramfs without modprobe must do that itself before mounting. The builder ships the
+ * filesystem modules with their modules.alias lines but does not load them at every boot.
+ */
+final class FilesystemModules {
+    private FilesystemModules() {}
+
+    /**
+     * Loads the module providing {@code type} (with its dependencies) unless the kernel has the type
+     * already; for FAT also the character-set tables the mount will ask for ({@link #fatTables}).
+     */
+    static void ensure(ModuleLoader modules, String type, String mountData, Log log) {
+        if (type.equals("vfat") || type.equals("msdos")) {
+            for (String table : fatTables(mountData)) modules.loadByName(table);
+        }
+        if (registered(type)) return;
+        String module = aliasTarget(Path.of("/lib/modules", KernelRelease.current(), "modules.alias"), "fs-" + type);
+        String name = module == null ? type : module;
+        List<String> loaded = modules.loadByName(name);
+        if (!loaded.isEmpty()) {
+            log.info("filesystem " + type + ": loaded module " + name
+                    + (loaded.size() > 1 ? " and " + (loaded.size() - 1) + " dependencies" : ""));
+        }
+    }
+
+    /**
+     * The nls modules a FAT mount loads through request_module (which has no modprobe to call here):
+     * the codepage (Debian's default 437) and, for vfat, the iocharset (Debian's default ascii), or
+     * those that {@code codepage=} and {@code iocharset=} in the mount data name.
+     */
+    static List<String> fatTables(String mountData) {
+        String codepage = "437";
+        String iocharset = "ascii";
+        for (String option : mountData == null ? new String[0] : mountData.split(",")) {
+            if (option.startsWith("codepage=")) codepage = option.substring("codepage=".length());
+            if (option.startsWith("iocharset=")) iocharset = option.substring("iocharset=".length());
+        }
+        return List.of("nls_cp" + codepage, "nls_" + iocharset.replace('-', '_'));
+    }
+
+    /** Whether /proc/filesystems lists {@code type} ("nodev\toverlay", "\text4"). */
+    static boolean registered(String type) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/filesystems"))) {
+                if (line.substring(line.indexOf('\t') + 1).trim().equals(type)) return true;
+            }
+        } catch (IOException e) {
+            // No /proc/filesystems: try the module; the mount says what is missing.
+        }
+        return false;
+    }
+
+    /** The module an exact "alias NAME MODULE" line of {@code aliasFile} names, or null. */
+    static String aliasTarget(Path aliasFile, String name) {
+        try {
+            for (String line : Files.readAllLines(aliasFile)) {
+                String[] words = line.trim().split("\\s+");
+                if (words.length == 3 && words[0].equals("alias") && words[1].equals(name)) return words[2];
+            }
+        } catch (IOException e) {
+            // An image without modules.alias: the caller tries the type's own name.
+        }
+        return null;
+    }
+}

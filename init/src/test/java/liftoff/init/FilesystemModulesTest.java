@@ -1,0 +1,35 @@
+package liftoff.init;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which module a filesystem type needs, from the image's modules.alias, and FAT's nls tables. */
+class FilesystemModulesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void filesystemAliasesComeFromModulesAlias() throws IOException {
+        Path alias = Files.writeString(dir.resolve("modules.alias"), """
+                # Aliases extracted from modules themselves.
+                alias fs-squashfs squashfs
+                alias fs-overlay overlay
+                alias pci:v00001AF4d00001042sv*sd*bc*sc*i* virtio_blk
+                """);
+        assertEquals("overlay", FilesystemModules.aliasTarget(alias, "fs-overlay"));
+        assertNull(FilesystemModules.aliasTarget(alias, "fs-erofs"));
+        assertNull(FilesystemModules.aliasTarget(dir.resolve("missing"), "fs-erofs"));
+        assertTrue(FilesystemModules.registered("proc"), "the host's /proc/filesystems lists proc");
+        assertEquals(false, FilesystemModules.registered("no-such-fs"));
+        assertEquals(List.of("nls_cp437", "nls_ascii"), FilesystemModules.fatTables(null));
+        assertEquals(List.of("nls_cp850", "nls_iso8859_1"), FilesystemModules.fatTables("shortname=mixed,codepage=850,iocharset=iso8859-1"));
+    }
+}
