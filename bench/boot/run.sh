@@ -1,16 +1,8 @@
 #!/usr/bin/env bash
-# Boot time of a liftoff image beside the anchors, in one run of ../shared/bench/boot/run.sh
-# (QEMU TCG, -icount shift=0,sleep=off, -cpu qemu64, root on virtio-blk).
-#   bench/boot/run.sh [-n BOOTS] [EXTRA run.sh OPTIONS...]
-# Writes bench/boot/results.md. Needs root for the anchors' images (mkinitramfs) and
-# tiny-initramfs-core + klibc-utils installed for those anchors.
+# Boot time of liftoff images beside the anchor systems: a wrapper for `liftoff bench boot`, which
+# builds the images and runs ../shared/bench/boot/run.sh (QEMU TCG, -icount shift=0,sleep=off,
+# -cpu qemu64, root on virtio-blk). Writes bench/boot/results.md. Needs root for the anchors'
+# images (mkinitramfs, device nodes) and tiny-initramfs-core + klibc-utils for those anchors.
+#   bench/boot/run.sh [-n BOOTS] [--compress ALG]... [--anchors A,B] [-- RUN.SH-OPTIONS...]
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SHARED=${LIFTOFF_SHARED:-$ROOT/../shared}
-N=2
-if [ "${1:-}" = -n ]; then N=$2; shift 2; fi
-IMAGE=/var/tmp/liftoff-bench.img
-"$ROOT/liftoff" build -o "$IMAGE"
-exec bash "$SHARED/bench/boot/run.sh" -n "$N" --image liftoff="$IMAGE" \
-    --only busybox-sh,klibc-sh,tiny-initramfs,initramfs-tools,initramfs-tools-list,liftoff \
-    --results "$ROOT/bench/boot/results.md" "$@"
+exec "$(cd "$(dirname "$0")/../.." && pwd)/liftoff" bench boot "$@"

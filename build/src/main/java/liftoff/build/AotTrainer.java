@@ -45,7 +45,11 @@ public final class AotTrainer {
         }
         Path cache = root.resolve(JavaRuntime.AOT_CACHE.substring(1));
         if (p.exitValue() != 0 || !Files.isRegularFile(cache)) {
-            throw new IOException("AOT training failed (" + String.join(" ", command) + ", exit " + p.exitValue() + "):\n" + output.strip());
+            // The JVM's AOT messages go to its log file, not to the output (JavaRuntime.AOT_LOG).
+            Path aotLog = root.resolve(JavaRuntime.AOT_LOG.substring(1));
+            String jvmLog = Files.isRegularFile(aotLog) ? Files.readString(aotLog) : "";
+            throw new IOException("AOT training failed (" + String.join(" ", command) + ", exit " + p.exitValue() + "):\n"
+                    + (output + jvmLog).strip());
         }
         return cache;
     }

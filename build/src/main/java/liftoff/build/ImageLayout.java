@@ -167,7 +167,7 @@ public final class ImageLayout {
         // The runtime first: the libraries it needs are found from its staged copy.
         JavaRuntime runtime = new JavaRuntime(config.jdk(), cacheDir);
         Path jre = root.resolve(JavaRuntime.IMAGE_DIR.substring(1));
-        runtime.stageInto(jre, runtime.modulesFor(initJar));
+        runtime.stageInto(jre, runtime.modulesFor(initJar), config.compress().equals("none"));
 
         Optional<Path> busybox = config.rescue().equals("busybox") ? Optional.of(busybox()) : Optional.empty();
 

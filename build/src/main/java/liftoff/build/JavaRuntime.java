@@ -33,13 +33,36 @@ public final class JavaRuntime {
     /** Where the trained AOT cache lives in the image; {@link #jvmArgs()} names it. */
     public static final String AOT_CACHE = "/app.aot";
 
-    private static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages", "--compress=zip-6");
+    /**
+     * Where the JVM writes why it rejected the AOT cache, if it does: the init reads it and logs
+     * "AOT cache not used: REASON" (liftoff.init.AotStatus). It lives in the initramfs, which is
+     * writable from the first instruction and emptied at the hand-over.
+     */
+    public static final String AOT_LOG = "/jvm-aot.log";
 
-    /** Files the PID 1 never reads (jvm-pid1.md "trim"): the CDS class list and the jrt filesystem for other JDKs. */
-    private static final List<String> UNNEEDED = List.of("lib/classlist", "lib/jrt-fs.jar");
+    private static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages");
+
+    /**
+     * The class image compressed by jlink (zip-6): 25.6 MB of classes become 11.8 MB, which suits an
+     * uncompressed initramfs. In a compressed initramfs it is the wrong way round: zip-compressed
+     * classes do not compress again, and the whole image came out 3-4 MB larger than with plain
+     * classes (README "Boot speed").
+     */
+    private static final String COMPRESS_CLASSES = "--compress=zip-6";
+
+    /**
+     * Files the PID 1 never opens (checked with strace on the training run, which takes the boot's
+     * paths): the CDS class list, the jrt filesystem for other JDKs, TLS trust and cookie data,
+     * keytool, jexec, the signal-chaining library (only for LD_PRELOAD), the sort library (loaded
+     * only by the C2 compiler, and the init runs -Xint) and the old-class-file verifier (the init's
+     * classes are Java 25). jspawnhelper stays: the rescue shell is started with ProcessBuilder.
+     */
+    private static final List<String> UNNEEDED = List.of("lib/classlist", "lib/jrt-fs.jar", "lib/security/cacerts",
+            "lib/security/public_suffix_list.dat", "bin/keytool", "lib/jexec", "lib/libjsig.so", "lib/server/libjsig.so",
+            "lib/libsimdsort.so", "lib/libverify.so");
 
     /** Bump when the image this class produces changes in a way the key does not see. */
-    private static final String RECIPE_VERSION = "2";
+    private static final String RECIPE_VERSION = "3";
 
     private final Path jdk;
     private final Path cacheDir;
@@ -64,12 +87,14 @@ public final class JavaRuntime {
      * The JVM options for /jvm.args (jvm-pid1.md "g-best"): serial GC and the interpreter only (compiler
      * threads cost more than they save in a short-lived PID 1), no perf data file, the AOT cache at a
      * fixed address, and no cached adapters/stubs (they crash on a CPU older than the build host's).
-     * The list ends in {@code -jar}: the kernel appends "/init" when it runs the launcher line.
+     * The JVM's AOT warnings go to {@link #AOT_LOG} instead of the console, where they would say
+     * "Run with -Xlog:aot for details" to someone who cannot. The list ends in {@code -jar}: the
+     * kernel appends "/init" when it runs the launcher line.
      */
     public static List<String> jvmArgs() {
         return List.of("-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", "-XX:AOTCache=" + AOT_CACHE, "-XX:ArchiveRelocationMode=0",
-                "-jar");
+                "-Xlog:aot*=off", "-Xlog:aot*=warning:file=" + AOT_LOG + ":none:filecount=0", "-jar");
     }
 
     /**
@@ -103,10 +128,14 @@ public final class JavaRuntime {
     /**
      * The trimmed runtime for {@code modules}, built by jlink on the first call and taken from the cache
      * afterwards. The returned directory belongs to the cache: copy it, do not change it.
+     *
+     * @param compressClasses whether jlink compresses the class image: yes for an uncompressed
+     *                        initramfs, no when the whole initramfs is compressed anyway
      */
-    public Path image(List<String> modules) throws IOException {
+    public Path image(List<String> modules, boolean compressClasses) throws IOException {
         List<String> sorted = modules.stream().sorted().distinct().toList();
-        Path image = cacheDir.resolve("jre-" + key(recipe(sorted).getBytes(StandardCharsets.UTF_8)));
+        List<String> options = jlinkOptions(compressClasses);
+        Path image = cacheDir.resolve("jre-" + key(recipe(sorted, options).getBytes(StandardCharsets.UTF_8)));
         if (Files.isDirectory(image)) {
             return image;
         }
@@ -114,7 +143,7 @@ public final class JavaRuntime {
         Path building = Files.createTempDirectory(cacheDir, ".building-");
         Path output = building.resolve("jre");
         List<String> command = new ArrayList<>(List.of(tool("jlink").toString(), "--add-modules", String.join(",", sorted)));
-        command.addAll(JLINK_OPTIONS);
+        command.addAll(options);
         command.addAll(List.of("--output", output.toString()));
         run(command, "jlink");
         strip(output);
@@ -133,8 +162,8 @@ public final class JavaRuntime {
     }
 
     /** Copies the runtime for {@code modules} to {@code dir} (which must not exist), e.g. STAGING/jre. */
-    public void stageInto(Path dir, List<String> modules) throws IOException {
-        Path image = image(modules);
+    public void stageInto(Path dir, List<String> modules, boolean compressClasses) throws IOException {
+        Path image = image(modules, compressClasses);
         Files.createDirectories(dir.getParent());
         try (Stream<Path> walk = Files.walk(image)) {
             for (Path source : walk.sorted().toList()) {
@@ -151,9 +180,15 @@ public final class JavaRuntime {
     }
 
     /** Everything about a runtime image that is not the JDK itself. */
-    private static String recipe(List<String> modules) {
-        return String.join("\n", modules) + "\n" + String.join(" ", JLINK_OPTIONS) + "\n" + UNNEEDED
+    private static String recipe(List<String> modules, List<String> jlinkOptions) {
+        return String.join("\n", modules) + "\n" + String.join(" ", jlinkOptions) + "\n" + UNNEEDED
                 + "\nstrip=" + findStrip().isPresent() + "\nrecipe=" + RECIPE_VERSION;
+    }
+
+    private static List<String> jlinkOptions(boolean compressClasses) {
+        List<String> options = new ArrayList<>(JLINK_OPTIONS);
+        if (compressClasses) options.add(COMPRESS_CLASSES);
+        return options;
     }
 
     /** A cache key: the JDK's release file (it names the exact build) and {@code input}, hashed. */

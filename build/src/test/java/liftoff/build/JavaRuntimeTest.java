@@ -19,15 +19,17 @@ class JavaRuntimeTest {
     @Test
     void jlinkOnceThenFromTheCacheTrimmedAndStaged(@TempDir Path staging) throws IOException {
         JavaRuntime runtime = new JavaRuntime(ElfTest.JDK, CACHE);
-        Path image = runtime.image(List.of("java.base"));
+        Path image = runtime.image(List.of("java.base"), true);
         long start = System.nanoTime();
-        assertEquals(image, runtime.image(List.of("java.base")));
+        assertEquals(image, runtime.image(List.of("java.base"), true));
         assertTrue(System.nanoTime() - start < 1_000_000_000L, "a cached image is not rebuilt");
 
         assertTrue(Files.isExecutable(image.resolve("bin/java")));
         assertTrue(Files.isRegularFile(image.resolve("lib/server/libjvm.so")));
+        assertTrue(Files.isExecutable(image.resolve("lib/jspawnhelper")), "the rescue shell's ProcessBuilder needs it");
         for (String gone : List.of("lib/classlist", "lib/jrt-fs.jar", "lib/server/classes.jsa", "lib/server/classes_nocoops.jsa",
-                "include", "man")) {
+                "include", "man", "lib/security/cacerts", "lib/libjsig.so", "lib/server/libjsig.so", "lib/libsimdsort.so",
+                "bin/keytool")) {
             assertFalse(Files.exists(image.resolve(gone)), gone);
         }
         // strip --strip-unneeded removes the static symbol table (.symtab) that --strip-debug leaves.
@@ -35,9 +37,21 @@ class JavaRuntimeTest {
         assertTrue(Elf.read(ElfTest.JDK.resolve("lib/server/libjvm.so")).section(".symtab").isPresent());
 
         Path jre = staging.resolve("jre");
-        runtime.stageInto(jre, List.of("java.base"));
+        runtime.stageInto(jre, List.of("java.base"), true);
         assertEquals(Files.size(image.resolve("lib/modules")), Files.size(jre.resolve("lib/modules")));
         assertTrue(Files.isExecutable(jre.resolve("bin/java")));
+    }
+
+    @Test
+    void forACompressedInitramfsTheClassImageIsLeftPlain() throws IOException {
+        JavaRuntime runtime = new JavaRuntime(ElfTest.JDK, CACHE);
+        Path zipped = runtime.image(List.of("java.base"), true);
+        Path plain = runtime.image(List.of("java.base"), false);
+
+        assertTrue(!plain.equals(zipped), "two cache entries");
+        long zippedBytes = Files.size(zipped.resolve("lib/modules"));
+        long plainBytes = Files.size(plain.resolve("lib/modules"));
+        assertTrue(plainBytes > zippedBytes * 3 / 2, plainBytes + " plain vs " + zippedBytes + " zipped");
     }
 
     @Test

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             CpioCommand.class,
             BuildCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
 import liftoff.init.probe.BlockDevices;
@@ -20,19 +21,25 @@ final class Boot {
     private static final long SETTLE_QUIET_MS = 200;
 
     private final Log log;
+    private final long mainNanos;
 
-    Boot(Log log) {
+    /** @param mainNanos System.nanoTime() when main() began, for the timeline's "JVM main" */
+    Boot(Log log, long mainNanos) {
         this.log = log;
+        this.mainNanos = mainNanos;
     }
 
     void run() {
         ApiFilesystems.mountAll(log);
+        long mountedNanos = System.nanoTime();
         log.openKmsg();
         Console.attach(log);
         Cmdline cmdline = Cmdline.read(Path.of("/proc/cmdline"));
         log.setDebug(cmdline.debug());
         for (String problem : cmdline.problems()) log.warn("kernel command line: " + problem);
-        log.info("started");
+        Optional<String> aotProblem = AotStatus.problem();
+        log.info(StartupTimes.startedLine(mainNanos, mountedNanos, System.nanoTime(), aotProblem.isEmpty()));
+        aotProblem.ifPresent(reason -> log.warn("AOT cache not used: " + reason));
 
         ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), cmdline.blacklist(), cmdline.moduleParameters(), log);
         DeviceEvents events = DeviceEvents.listen(loader, log);   // before the walk: no device falls between

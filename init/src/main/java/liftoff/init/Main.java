@@ -8,10 +8,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        long mainNanos = System.nanoTime();   // first: the boot timeline's "JVM main"
         if (Boolean.getBoolean("liftoff.train")) {
             Training.run();
             return;
         }
-        new Boot(new Log()).run();   // never returns
+        new Boot(new Log(), mainNanos).run();   // never returns
     }
 }

@@ -16,7 +16,14 @@ public enum BootMarker {
     KERNEL_START("kernel start", "Linux version (\\S+)"),
     /** The kernel hands over to the initramfs; detail: the program, /init unless rdinit= says otherwise. */
     RUN_INIT("Run /init", "Run (\\S+) as init process"),
-    /** liftoff's init is running (the JVM has started, the API filesystems are mounted). */
+    /** liftoff's init entered main(): the JVM's start-up is over. Derived from {@link #INIT_STARTED}'s detail. */
+    JVM_MAIN("JVM main", null),
+    /** liftoff mounted /proc, /sys, /dev, /run: its first system calls. Derived from {@link #INIT_STARTED}'s detail. */
+    API_MOUNTED("API filesystems", null),
+    /**
+     * liftoff's init is running with /dev/kmsg open; detail: "(JVM main -0.081234 s, API filesystems
+     * -0.002100 s, AOT cache used)", the two earlier steps as seconds before this line.
+     */
     INIT_STARTED("init started", "liftoff: started\\b(.*)"),
     /**
      * liftoff loaded the modules no device asks for and started coldplug's drivers; drivers of
@@ -37,7 +44,7 @@ public enum BootMarker {
 
     BootMarker(String label, String regex) {
         this.label = label;
-        this.pattern = Pattern.compile(regex);
+        this.pattern = regex == null ? null : Pattern.compile(regex);
     }
 
     /** The step's name in the timeline table. */
@@ -47,6 +54,7 @@ public enum BootMarker {
 
     /** The detail when this marker starts the kernel log message {@code text}, else null. */
     String detailIn(String text) {
+        if (pattern == null) return null;   // a derived step has no line of its own
         var matcher = pattern.matcher(text);
         return matcher.lookingAt() ? matcher.group(1).strip() : null;
     }

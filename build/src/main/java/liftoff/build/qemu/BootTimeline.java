@@ -26,6 +26,11 @@ public final class BootTimeline {
      *  its /dev/kmsg copy is missing. /proc/uptime has 10 ms resolution. */
     private static final Pattern PLAIN_REAL_ROOT = Pattern.compile("REAL-ROOT uptime=(\\d+)\\.(\\d{2})\\b.*");
 
+    /** In the "liftoff: started" detail: the steps before /dev/kmsg could be written, as seconds before it. */
+    private static final Map<BootMarker, Pattern> BEFORE_STARTED = Map.of(
+            BootMarker.JVM_MAIN, Pattern.compile("JVM main -(\\d+)\\.(\\d{6}) s"),
+            BootMarker.API_MOUNTED, Pattern.compile("API filesystems -(\\d+)\\.(\\d{6}) s"));
+
     private final Map<BootMarker, Step> steps;
 
     private BootTimeline(Map<BootMarker, Step> steps) {
@@ -54,6 +59,16 @@ public final class BootTimeline {
             }
         }
         if (plainRealRoot != null) steps.putIfAbsent(BootMarker.REAL_INIT, plainRealRoot);
+        Step started = steps.get(BootMarker.INIT_STARTED);
+        if (started != null) {
+            for (Map.Entry<BootMarker, Pattern> before : BEFORE_STARTED.entrySet()) {
+                Matcher m = before.getValue().matcher(started.detail());
+                if (m.find()) {
+                    long micros = Long.parseLong(m.group(1)) * 1_000_000 + Long.parseLong(m.group(2));
+                    steps.put(before.getKey(), new Step(before.getKey(), started.micros() - micros, ""));
+                }
+            }
+        }
         return new BootTimeline(Collections.unmodifiableMap(steps));
     }
 

@@ -36,6 +36,31 @@ class BootTimelineTest {
     }
 
     @Test
+    void theStepsBeforeKmsgComeFromTheStartedLineAsSecondsBeforeIt() {
+        String console = """
+                [    0.000000] Linux version 6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org)\r
+                [    1.620000] Run /init as init process\r
+                [    1.731000] liftoff: started (JVM main -0.081234 s, API filesystems -0.002100 s, AOT cache used)\r
+                """;
+        BootTimeline timeline = BootTimeline.parse(console);
+
+        assertEquals(1_731_000 - 81_234, timeline.step(BootMarker.JVM_MAIN).orElseThrow().micros());
+        assertEquals(1_731_000 - 2_100, timeline.step(BootMarker.API_MOUNTED).orElseThrow().micros());
+        assertEquals("(JVM main -0.081234 s, API filesystems -0.002100 s, AOT cache used)",
+                timeline.step(BootMarker.INIT_STARTED).orElseThrow().detail());
+        assertEquals(List.of(BootMarker.KERNEL_START, BootMarker.RUN_INIT, BootMarker.JVM_MAIN, BootMarker.API_MOUNTED,
+                BootMarker.INIT_STARTED), timeline.steps().stream().map(BootTimeline.Step::marker).toList());
+    }
+
+    @Test
+    void aStartedLineWithoutTimesDerivesNothing() {
+        BootTimeline timeline = BootTimeline.parse("[    1.731000] liftoff: started\n");
+
+        assertTrue(timeline.step(BootMarker.INIT_STARTED).isPresent());
+        assertFalse(timeline.step(BootMarker.JVM_MAIN).isPresent());
+    }
+
+    @Test
     void theTableAlignsTimesAndDeltas() throws IOException {
         String table = BootTimeline.parse(log("boot-ok.log")).table();
 
@@ -43,6 +68,8 @@ class BootTimelineTest {
                 step                 time s    delta s  detail
                 kernel start       0.000000             6.1.0-56-cloud-amd64
                 Run /init          1.597759  +1.597759  /init
+                JVM main                  -          -
+                API filesystems           -          -
                 init started              -          -
                 modules loaded     1.758783  +0.161024
                 root device found  1.758914  +0.000131  /dev/vda
