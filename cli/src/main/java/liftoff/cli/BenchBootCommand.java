@@ -45,7 +45,7 @@ final class BenchBootCommand implements Callable<Integer> {
             defaultValue = ANCHORS)
     String anchors;
 
-    @Option(names = "--kernel-version", paramLabel = "KVER", description = "the kernel under test (default: the newest /boot/vmlinuz-*)")
+    @Option(names = "--kernel-version", paramLabel = "KVER", description = "the kernel under test (default: the newest cloud kernel in /boot)")
     String kernelVersion;
 
     @Option(names = "--work", paramLabel = "DIR", description = "where the images go (default ${DEFAULT-VALUE})",
