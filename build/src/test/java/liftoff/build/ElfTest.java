@@ -51,7 +51,7 @@ class ElfTest {
 
     @Test
     void readsModinfoOfARealKernelModule() throws IOException {
-        Elf module = Elf.read(Path.of("/lib/modules/6.1.0-56-cloud-amd64/kernel/drivers/block/virtio_blk.ko"));
+        Elf module = Elf.read(Path.of("/lib/modules", InstalledKernel.VERSION, "kernel/drivers/block/virtio_blk.ko"));
         String modinfo = StandardCharsets.UTF_8.decode(module.section(".modinfo").orElseThrow()).toString();
         assertTrue(modinfo.contains("name=virtio_blk\0"), modinfo);
         assertTrue(module.section(".no-such-section").isEmpty());

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageLayoutTest {
     static final long EPOCH = 1_700_000_000L;
-    static final String KVER = "6.1.0-56-cloud-amd64";
+    static final String KVER = InstalledKernel.VERSION;
 
     @TempDir static Path shared;
     static Path jar;

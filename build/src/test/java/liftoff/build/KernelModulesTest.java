@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KernelModulesTest {
-    static final String KVER = "6.1.0-56-cloud-amd64";
+    static final String KVER = InstalledKernel.VERSION;
     static final Path MODULES = Path.of("/lib/modules");
 
     @Test

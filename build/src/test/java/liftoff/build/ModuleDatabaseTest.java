@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModuleDatabaseTest {
     static final Path FIXTURES = Path.of("src/test/resources/modules");
     static final Path FIXTURE = FIXTURES.resolve("6.2.0-fixture");
-    static final Path HOST_KERNEL = Path.of("/lib/modules/6.1.0-56-cloud-amd64");
+    static final Path HOST_KERNEL = Path.of("/lib/modules", InstalledKernel.VERSION);
 
     static List<String> names(List<ModuleDatabase.Module> modules) {
         return modules.stream().map(ModuleDatabase.Module::name).toList();
