@@ -11,6 +11,7 @@ import liftoff.init.luks.UnlockProcess;
 import liftoff.init.luks.VolumeKey;
 import liftoff.init.probe.DeviceReader;
 import liftoff.sys.DeviceMapper;
+import liftoff.sys.Keys;
 
 /**
  * Opens the LUKS devices the command line names (rd.luks.uuid=, rd.luks.name=) before the root is
@@ -43,8 +44,16 @@ final class LuksUnlock {
             key = options.keyPath() != null ? fromKeyFile(header, reader, device, options, log) : null;
             if (key == null) key = fromPassphrase(header, reader, volume, device, log);
             requireModules(header.segment().cipher(), loader);
-            DeviceMapper.Target table = CryptTable.target(header.segment(), key, device.toString(), reader.size(), options.discard());
-            MappedDevice.create(volume.name(), CryptTable.dmUuid(header, volume.name()), false, List.of(table), log);
+            String keyName = CryptTable.keyDescription(header, volume.name());
+            DeviceMapper.Target table = CryptTable.target(header.segment(), key.length, keyName, device.toString(), reader.size(),
+                    options.discard());
+            // The key waits in the keyring only until dm-crypt has taken its own copy (at the table load).
+            int keyInKernel = Keys.add("logon", keyName, key, Keys.PROCESS_KEYRING);
+            try {
+                MappedDevice.create(volume.name(), CryptTable.dmUuid(header, volume.name()), false, List.of(table), log);
+            } finally {
+                Keys.unlink(keyInKernel, Keys.PROCESS_KEYRING);
+            }
             log.info("LUKS " + volume.uuid() + " opened as /dev/mapper/" + volume.name() + (options.discard() ? " (discards allowed)" : ""));
         } catch (LuksException e) {
             throw new Boot.BootFailure(device + ": " + e.getMessage());

@@ -23,6 +23,22 @@ class SyscallsTest {
     Path dir;
 
     @Test
+    void aLogonKeyGoesIntoTheProcessKeyringWithoutItsSecretInAnyMessage() {
+        byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        int key = Keys.add("logon", "liftoff:test-" + ProcessHandle.current().pid(), secret, Keys.PROCESS_KEYRING);
+        assertTrue(key > 0, "serial " + key);
+        Keys.unlink(key, Keys.PROCESS_KEYRING);
+        SyscallException gone = assertThrows(SyscallException.class, () -> Keys.unlink(key, Keys.PROCESS_KEYRING));
+        assertEquals("ENOENT", gone.errnoName());
+        // A logon key's description needs a "service:" prefix; the error names the call, never the bytes.
+        SyscallException refused = assertThrows(SyscallException.class,
+                () -> Keys.add("logon", "no-prefix", secret, Keys.PROCESS_KEYRING));
+        assertEquals("EINVAL", refused.errnoName());
+        assertTrue(refused.getMessage().startsWith("add_key(") && refused.getMessage().contains("<32 secret bytes>")
+                && !refused.getMessage().contains("0123456789"), refused.getMessage());
+    }
+
+    @Test
     void failureNamesTheCallItsArgumentsAndTheErrno() {
         SyscallException e = assertThrows(SyscallException.class,
                 () -> Mounts.mount("/dev/liftoff-no-such-device", dir.resolve("missing").toString(), "ext4", 0, null));

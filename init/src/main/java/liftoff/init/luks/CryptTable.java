@@ -1,7 +1,6 @@
 package liftoff.init.luks;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import liftoff.sys.DeviceMapper;
 
@@ -9,15 +8,16 @@ import liftoff.sys.DeviceMapper;
  * The dm-crypt table line for a LUKS data segment, as cryptsetup loads it:
  * {@code crypt <cipher> <hex key> <iv offset> <device> <offset> [n options]} over the segment's
  * 512-byte sectors, with sector_size:N when the segment uses larger sectors and allow_discards when
- * asked for. The key goes into the table in hex: device-mapper wipes its copy (DM_SECURE_DATA);
- * the Java String holding it cannot be wiped and is dropped at once.
+ * asked for. The key is not in the line: it names a "logon" key the caller put into the kernel's
+ * keyring ({@code :<bytes>:logon:<description>}, as cryptsetup does), which dm-crypt fetches when
+ * the table loads; a hex key would sit in a Java String that cannot be wiped.
  */
 public final class CryptTable {
     private static final int SECTOR = 512;
 
     private CryptTable() {}
 
-    public static DeviceMapper.Target target(LuksHeader.Segment segment, byte[] volumeKey, String device,
+    public static DeviceMapper.Target target(LuksHeader.Segment segment, int keyBytes, String keyDescription, String device,
             long deviceBytes, boolean discard) throws LuksException {
         long end = segment.size() < 0 ? deviceBytes : segment.offset() + segment.size();
         if (end > deviceBytes) throw new LuksException("the encrypted data runs past the end of " + device);
@@ -26,10 +26,15 @@ public final class CryptTable {
         List<String> options = new ArrayList<>();
         if (discard) options.add("allow_discards");
         if (segment.sectorSize() != SECTOR) options.add("sector_size:" + segment.sectorSize());
-        String params = segment.cipher() + " " + HexFormat.of().formatHex(volumeKey) + " " + segment.ivTweak() + " "
+        String params = segment.cipher() + " :" + keyBytes + ":logon:" + keyDescription + " " + segment.ivTweak() + " "
                 + device + " " + segment.offset() / SECTOR
                 + (options.isEmpty() ? "" : " " + options.size() + " " + String.join(" ", options));
         return new DeviceMapper.Target(0, bytes / SECTOR, "crypt", params);
+    }
+
+    /** The name of the mapping's volume key in the kernel's keyring ("logon" keys need a "service:" prefix). */
+    public static String keyDescription(LuksHeader header, String name) {
+        return "liftoff:" + dmUuid(header, name);
     }
 
     /** The device-mapper UUID cryptsetup gives a LUKS mapping, so tools such as lsblk and systemd recognise it. */
