@@ -22,7 +22,7 @@ final class FilesystemModules {
             for (String table : fatTables(mountData)) modules.loadByName(table);
         }
         if (registered(type)) return;
-        String module = aliasTarget(Path.of("/lib/modules", KernelRelease.current(), "modules.alias"), "fs-" + type);
+        String module = modules.moduleFor("fs-" + type);
         String name = module == null ? type : module;
         List<String> loaded = modules.loadByName(name);
         if (!loaded.isEmpty()) {
@@ -56,18 +56,5 @@ final class FilesystemModules {
             // No /proc/filesystems: try the module; the mount says what is missing.
         }
         return false;
-    }
-
-    /** The module an exact "alias NAME MODULE" line of {@code aliasFile} names, or null. */
-    static String aliasTarget(Path aliasFile, String name) {
-        try {
-            for (String line : Files.readAllLines(aliasFile)) {
-                String[] words = line.trim().split("\\s+");
-                if (words.length == 3 && words[0].equals("alias") && words[1].equals(name)) return words[2];
-            }
-        } catch (IOException e) {
-            // An image without modules.alias: the caller tries the type's own name.
-        }
-        return null;
     }
 }

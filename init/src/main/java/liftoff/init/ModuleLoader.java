@@ -150,6 +150,12 @@ final class ModuleLoader {
         return loadNamed(List.of(name), false);
     }
 
+    /** The module {@code name} is, or that an exact alias such as "fs-xfs" names; null when the image has none. */
+    String moduleFor(String name) {
+        ModuleDatabase.Module module = database == null ? null : database.find(name);
+        return module == null ? null : module.name();
+    }
+
     /** Whether {@code name} is in the kernel: built in, or a module loaded now or before. */
     boolean present(String name) {
         String module = ModuleDatabase.normalize(name);

@@ -49,7 +49,6 @@ final class Training {
         rehearseOldRootCleanup();
         rehearseVerity();
         FilesystemModules.registered("ext4");
-        FilesystemModules.aliasTarget(Path.of("/lib/modules/training/modules.alias"), "fs-ext4");
         // A writable root is checked first: the process spawn, with a run that checks nothing.
         Fsck.verdict(Fsck.run(List.of("/usr/sbin/e2fsck", "-V"), new Log()));
         try {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import liftoff.init.modules.ModuleDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,15 +19,21 @@ class FilesystemModulesTest {
 
     @Test
     void filesystemAliasesComeFromModulesAlias() throws IOException {
+        // ModuleLoader.moduleFor asks the image's module database, as the kernel's modprobe would.
+        Files.writeString(dir.resolve("modules.dep"), """
+                kernel/fs/squashfs/squashfs.ko:
+                kernel/fs/overlayfs/overlay.ko:
+                """);
         Path alias = Files.writeString(dir.resolve("modules.alias"), """
                 # Aliases extracted from modules themselves.
                 alias fs-squashfs squashfs
                 alias fs-overlay overlay
                 alias pci:v00001AF4d00001042sv*sd*bc*sc*i* virtio_blk
                 """);
-        assertEquals("overlay", FilesystemModules.aliasTarget(alias, "fs-overlay"));
-        assertNull(FilesystemModules.aliasTarget(alias, "fs-erofs"));
-        assertNull(FilesystemModules.aliasTarget(dir.resolve("missing"), "fs-erofs"));
+        assertEquals("overlay", ModuleDatabase.load(dir).find("fs-overlay").name());
+        assertNull(ModuleDatabase.load(dir).find("fs-erofs"));
+        Files.delete(alias);
+        assertNull(ModuleDatabase.load(dir).find("fs-erofs"));
         assertTrue(FilesystemModules.registered("proc"), "the host's /proc/filesystems lists proc");
         assertEquals(false, FilesystemModules.registered("no-such-fs"));
         assertEquals(List.of("nls_cp437", "nls_ascii"), FilesystemModules.fatTables(null));
