@@ -1,14 +1,13 @@
 package liftoff.sys;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,7 +35,7 @@ public final class Fs {
     private static final int STATX_MNT_ID = 0x1000;
     private static final long STATX_SIZE = 256;
     private static final long STATFS_SIZE = 120;
-    private static final int DIRENT_BUFFER = 32 * 1024;
+    private static final int DIRENT_BUFFER = 8 * 1024;
     private static final int PATH_MAX = 4096;
 
     private Fs() {}
@@ -46,7 +45,7 @@ public final class Fs {
     }
 
     public static int openat(int dirfd, byte[] path, int flags, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long fd = Libc.syscall(errno, Arch.Nr.OPENAT, dirfd, Libc.cString(arena, path).address(), flags, mode);
             if (fd < 0) throw Libc.failure(errno, "openat", dirName(dirfd), path, "0x" + Integer.toHexString(flags));
@@ -64,41 +63,63 @@ public final class Fs {
     }
 
     public static void close(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.CLOSE, fd) != 0) throw Libc.failure(errno, "close", fd);
+        }
+    }
+
+    /**
+     * The start of a small file, such as a sysfs attribute: at most {@code max} bytes from one
+     * read. Null when there is no such file (ENOENT, ENOTDIR), without the cost of an exception:
+     * for walks where most of the files asked for are missing.
+     */
+    public static byte[] readIfPresent(int dirfd, byte[] path, int max) {
+        try (Scratch frame = Scratch.frame()) {
+            MemorySegment errno = Libc.errnoSlot(frame);
+            long fd = Libc.syscall(errno, Arch.Nr.OPENAT, dirfd, Libc.cString(frame, path).address(), O_RDONLY | O_CLOEXEC, 0);
+            if (fd < 0) {
+                int e = Libc.errno(errno);
+                if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
+                throw Libc.failure(errno, "openat", dirName(dirfd), path, "O_RDONLY|O_CLOEXEC");
+            }
+            try {
+                MemorySegment buffer = frame.buffer(max, 8);
+                long n = Libc.syscall(errno, Arch.Nr.READ, fd, buffer.address(), max);
+                if (n < 0) throw Libc.failure(errno, "read", fd, "<buffer>", max);
+                return buffer.asSlice(0, n).toArray(JAVA_BYTE);
+            } finally {
+                close((int) fd);
+            }
         }
     }
 
     /** All entries of an open directory, "." and ".." included, in the order the kernel gives. */
     public static List<DirEntry> readDirectory(int fd) {
         List<DirEntry> entries = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = Libc.errnoSlot(arena);
-            MemorySegment buffer = arena.allocate(DIRENT_BUFFER, 8);
+        try (Scratch frame = Scratch.frame()) {
+            MemorySegment errno = Libc.errnoSlot(frame);
+            MemorySegment buffer = frame.buffer(DIRENT_BUFFER, 8);
+            byte[] records = new byte[DIRENT_BUFFER];   // parsed as a Java array: segment reads are slow interpreted
             while (true) {
                 long n = Libc.syscall(errno, Arch.Nr.GETDENTS64, fd, buffer.address(), DIRENT_BUFFER);
                 if (n < 0) throw Libc.failure(errno, "getdents64", fd);
                 if (n == 0) return entries;
+                MemorySegment.copy(buffer, JAVA_BYTE, 0, records, 0, (int) n);
                 // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
-                for (long at = 0; at < n; ) {
-                    long ino = buffer.get(JAVA_LONG, at);
-                    int reclen = Short.toUnsignedInt(buffer.get(JAVA_SHORT, at + 16));
-                    int type = Byte.toUnsignedInt(buffer.get(JAVA_BYTE, at + 18));
-                    long nameStart = at + 19;
-                    long nameEnd = nameStart;
-                    while (buffer.get(JAVA_BYTE, nameEnd) != 0) nameEnd++;
-                    byte[] name = buffer.asSlice(nameStart, nameEnd - nameStart).toArray(JAVA_BYTE);
-                    entries.add(new DirEntry(ino, type, name));
-                    at += reclen;
+                for (int at = 0; at < n; ) {
+                    int nameStart = at + 19;
+                    int nameEnd = nameStart;
+                    while (records[nameEnd] != 0) nameEnd++;
+                    entries.add(new DirEntry(le64(records, at), records[at + 18] & 0xff, Arrays.copyOfRange(records, nameStart, nameEnd)));
+                    at += le16(records, at + 16);
                 }
             }
         }
     }
 
-    /** unlinkat(2); with {@link #AT_REMOVEDIR} it removes an empty directory. */
     public static void unlinkat(int dirfd, byte[] name, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.UNLINKAT, dirfd, Libc.cString(arena, name).address(), flags) != 0) {
                 throw Libc.failure(errno, "unlinkat", dirName(dirfd), name, flags == AT_REMOVEDIR ? "AT_REMOVEDIR" : flags);
@@ -115,7 +136,7 @@ public final class Fs {
     }
 
     public static void mkdirat(int dirfd, byte[] path, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.MKDIRAT, dirfd, Libc.cString(arena, path).address(), mode) != 0) {
                 throw Libc.failure(errno, "mkdirat", dirName(dirfd), path, octal(mode));
@@ -129,7 +150,7 @@ public final class Fs {
 
     /** mknodat(2): {@code mode} holds the file type (S_IFCHR, S_IFBLK, S_IFIFO...) and permissions. */
     public static void mknodat(int dirfd, byte[] path, int mode, long dev) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.MKNODAT, dirfd, Libc.cString(arena, path).address(), mode, dev) != 0) {
                 throw Libc.failure(errno, "mknodat", dirName(dirfd), path, octal(mode), Stat.major(dev) + ":" + Stat.minor(dev));
@@ -142,7 +163,7 @@ public final class Fs {
     }
 
     public static void symlinkat(byte[] target, int dirfd, byte[] linkPath) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long rc = Libc.syscall(errno, Arch.Nr.SYMLINKAT, Libc.cString(arena, target).address(), dirfd,
                     Libc.cString(arena, linkPath).address());
@@ -152,7 +173,7 @@ public final class Fs {
 
     /** readlinkat(2): the raw target bytes of a symlink. */
     public static byte[] readlinkat(int dirfd, byte[] path) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buf = arena.allocate(PATH_MAX);
             long n = Libc.syscall(errno, Arch.Nr.READLINKAT, dirfd, Libc.cString(arena, path).address(), buf.address(), PATH_MAX);
@@ -163,7 +184,7 @@ public final class Fs {
 
     /** linkat(2): a hard link {@code newPath} (under {@code newDirfd}) to {@code oldPath}. */
     public static void linkat(int oldDirfd, byte[] oldPath, int newDirfd, byte[] newPath) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long rc = Libc.syscall(errno, Arch.Nr.LINKAT, oldDirfd, Libc.cString(arena, oldPath).address(), newDirfd,
                     Libc.cString(arena, newPath).address(), 0);
@@ -173,7 +194,7 @@ public final class Fs {
 
     /** fchownat(2); with {@link #AT_SYMLINK_NOFOLLOW} it changes a symlink itself. */
     public static void fchownat(int dirfd, byte[] path, int uid, int gid, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.FCHOWNAT, dirfd, Libc.cString(arena, path).address(), uid, gid, flags) != 0) {
                 throw Libc.failure(errno, "fchownat", dirName(dirfd), path, uid, gid, flags);
@@ -183,7 +204,7 @@ public final class Fs {
 
     /** fchmodat(2) of a file that is not a symlink (Linux cannot change a symlink's mode). */
     public static void fchmodat(int dirfd, byte[] path, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.FCHMODAT, dirfd, Libc.cString(arena, path).address(), mode) != 0) {
                 throw Libc.failure(errno, "fchmodat", dirName(dirfd), path, octal(mode));
@@ -193,7 +214,7 @@ public final class Fs {
 
     /** utimensat(2): sets both access and modification time; a final symlink is not followed. */
     public static void setTimes(int dirfd, byte[] path, long seconds, int nanos) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment times = arena.allocate(32, 8);   // struct timespec[2] on LP64
             times.set(JAVA_LONG, 0, seconds);
@@ -208,7 +229,7 @@ public final class Fs {
 
     /** Copies {@code count} bytes from {@code in} to {@code out} in the kernel (sendfile(2)). */
     public static void copyContents(int in, int out, long count) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long left = count;
             while (left > 0) {
@@ -222,26 +243,20 @@ public final class Fs {
 
     /** statx(2) of {@code path} relative to {@code dirfd}; pass {@link #AT_SYMLINK_NOFOLLOW} for lstat. */
     public static Stat stat(int dirfd, byte[] path, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = Libc.errnoSlot(arena);
-            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            long rc = Libc.syscall(errno, Arch.Nr.STATX, dirfd, Libc.cString(arena, path).address(), flags,
+        try (Scratch frame = Scratch.frame()) {
+            MemorySegment errno = Libc.errnoSlot(frame);
+            MemorySegment buf = frame.buffer(STATX_SIZE, 8);
+            long rc = Libc.syscall(errno, Arch.Nr.STATX, dirfd, Libc.cString(frame, path).address(), flags,
                     STATX_BASIC_STATS | STATX_MNT_ID, buf.address());
             if (rc != 0) throw Libc.failure(errno, "statx", dirName(dirfd), path, flags);
+            byte[] b = buf.toArray(JAVA_BYTE);   // one copy, then plain array reads (segment reads are slow interpreted)
             // struct statx: see linux/stat.h; offsets are the same on every architecture.
-            int mask = buf.get(JAVA_INT, 0);
-            int nlink = buf.get(JAVA_INT, 16);
-            int uid = buf.get(JAVA_INT, 20);
-            int gid = buf.get(JAVA_INT, 24);
-            int mode = Short.toUnsignedInt(buf.get(JAVA_SHORT, 28));
-            long ino = buf.get(JAVA_LONG, 32);
-            long size = buf.get(JAVA_LONG, 40);
-            long mtime = buf.get(JAVA_LONG, 112);
-            int mtimeNanos = buf.get(JAVA_INT, 120);
-            long rdev = Stat.makedev(buf.get(JAVA_INT, 128), buf.get(JAVA_INT, 132));
-            long dev = Stat.makedev(buf.get(JAVA_INT, 136), buf.get(JAVA_INT, 140));
-            long mountId = (mask & STATX_MNT_ID) != 0 ? buf.get(JAVA_LONG, 144) : -1;
-            return new Stat(dev, ino, mode, Integer.toUnsignedLong(nlink), uid, gid, size, rdev, mtime, mtimeNanos, mountId);
+            int mask = le32(b, 0);
+            long rdev = Stat.makedev(le32(b, 128), le32(b, 132));
+            long dev = Stat.makedev(le32(b, 136), le32(b, 140));
+            long mountId = (mask & STATX_MNT_ID) != 0 ? le64(b, 144) : -1;
+            return new Stat(dev, le64(b, 32), le16(b, 28), Integer.toUnsignedLong(le32(b, 16)), le32(b, 20), le32(b, 24),
+                    le64(b, 40), rdev, le64(b, 112), le32(b, 120), mountId);
         }
     }
 
@@ -261,7 +276,7 @@ public final class Fs {
     }
 
     public static StatFs statfs(String path) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buf = arena.allocate(STATFS_SIZE, 8);
             if (Libc.syscall(errno, Arch.Nr.STATFS, Libc.cString(arena, path).address(), buf.address()) != 0) {
@@ -272,7 +287,7 @@ public final class Fs {
     }
 
     public static StatFs fstatfs(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment buf = arena.allocate(STATFS_SIZE, 8);
             if (Libc.syscall(errno, Arch.Nr.FSTATFS, fd, buf.address()) != 0) throw Libc.failure(errno, "fstatfs", fd);
@@ -289,7 +304,7 @@ public final class Fs {
     }
 
     public static void fchdir(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.FCHDIR, fd) != 0) throw Libc.failure(errno, "fchdir", fd);
         }
@@ -300,7 +315,7 @@ public final class Fs {
     }
 
     private static void pathCall(Arch.Nr nr, String function, String path) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, nr, Libc.cString(arena, path).address()) != 0) throw Libc.failure(errno, function, path);
         }
@@ -308,8 +323,22 @@ public final class Fs {
 
     // struct statfs on LP64: f_type, f_bsize, f_blocks, f_bfree, f_bavail are the first five longs.
     private static StatFs statFs(MemorySegment buf) {
-        return new StatFs(buf.get(JAVA_LONG, 0), buf.get(JAVA_LONG, 8), buf.get(JAVA_LONG, 16),
-                buf.get(JAVA_LONG, 24), buf.get(JAVA_LONG, 32));
+        byte[] b = buf.asSlice(0, 40).toArray(JAVA_BYTE);
+        return new StatFs(le64(b, 0), le64(b, 8), le64(b, 16), le64(b, 24), le64(b, 32));
+    }
+
+    // Little-endian fields of a struct copied out of native memory. The kernel's structs are in
+    // the CPU's byte order, and every architecture liftoff supports (Arch) is little-endian.
+    private static int le16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+    }
+
+    private static int le32(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | b[at + 3] << 24;
+    }
+
+    private static long le64(byte[] b, int at) {
+        return (le32(b, at) & 0xffffffffL) | (long) le32(b, at + 4) << 32;
     }
 
     private static Object dirName(int dirfd) {

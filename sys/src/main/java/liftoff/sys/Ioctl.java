@@ -9,7 +9,7 @@ public final class Ioctl {
 
     /** Returns the ioctl's non-negative result. */
     public static int ioctl(int fd, long request, MemorySegment argument) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long rc = Libc.syscall(errno, Arch.Nr.IOCTL, fd, request, argument.address());
             if (rc < 0) throw Libc.failure(errno, "ioctl", fd, "0x" + Long.toHexString(request), "<struct>");
@@ -22,7 +22,7 @@ public final class Ioctl {
      * {@code ioctl(3, DM_DEV_CREATE, {name="root"})}.
      */
     public static int ioctl(int fd, long request, String requestName, MemorySegment argument, String argumentText) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long rc = Libc.syscall(errno, Arch.Nr.IOCTL, fd, request, argument.address());
             if (rc < 0) throw Libc.failure(errno, "ioctl", fd, Call.verbatim(requestName), Call.verbatim(argumentText));
@@ -31,7 +31,7 @@ public final class Ioctl {
     }
 
     public static int ioctl(int fd, long request, long argument) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long rc = Libc.syscall(errno, Arch.Nr.IOCTL, fd, request, argument);
             if (rc < 0) throw Libc.failure(errno, "ioctl", fd, "0x" + Long.toHexString(request), argument);

@@ -15,7 +15,7 @@ public final class KernelLog {
 
     /** The whole ring buffer as text, records prefixed with their "&lt;level&gt;" as the kernel keeps them. */
     public static String readAll() {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long size = Libc.syscall(errno, Arch.Nr.SYSLOG, SYSLOG_ACTION_SIZE_BUFFER, 0, 0);
             if (size < 0) throw Libc.failure(errno, "syslog", "SYSLOG_ACTION_SIZE_BUFFER");

@@ -15,7 +15,7 @@ public final class Modules {
      * reported like any other error; the caller decides whether it matters.
      */
     public static void finitModule(int fd, String params, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.FINIT_MODULE, fd, arena.allocateFrom(params).address(), flags) != 0) {
                 throw Libc.failure(errno, "finit_module", fd, params, flags);

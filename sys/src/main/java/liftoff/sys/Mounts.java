@@ -42,7 +42,7 @@ public final class Mounts {
      * so the common case reads {@code mount("/dev/vda", "/newroot", "ext4")}.
      */
     public static void mount(String source, String target, String fstype, long flags, String data) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long rc = Libc.syscall(errno, Arch.Nr.MOUNT, Libc.cString(arena, source).address(),
                     Libc.cString(arena, target).address(), Libc.cString(arena, fstype).address(), flags,
@@ -64,7 +64,7 @@ public final class Mounts {
 
     /** umount2(2), e.g. with {@link #MNT_DETACH} for a lazy unmount. */
     public static void umount(String target, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long rc = Libc.syscall(errno, Arch.Nr.UMOUNT2, Libc.cString(arena, target).address(), flags);
             if (rc != 0) {
@@ -77,7 +77,7 @@ public final class Mounts {
 
     /** pivot_root(2): {@code newRoot} becomes /, the old root is attached at {@code putOld}. */
     public static void pivotRoot(String newRoot, String putOld) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long rc = Libc.syscall(errno, Arch.Nr.PIVOT_ROOT, Libc.cString(arena, newRoot).address(),
                     Libc.cString(arena, putOld).address());

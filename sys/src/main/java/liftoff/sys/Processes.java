@@ -33,7 +33,7 @@ public final class Processes {
 
     /** execve(2) with the environment {@code env} ("NAME=value" strings), or this process's own when null. */
     public static void execve(String path, List<String> argv, List<String> env) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment args = stringArray(arena, argv);
             MemorySegment environ = env == null ? Environ.POINTER.get(ADDRESS, 0) : stringArray(arena, env);
@@ -52,7 +52,7 @@ public final class Processes {
 
     /** setsid(2): returns the new session id. */
     public static int setsid() {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             long sid = Libc.syscall(errno, Arch.Nr.SETSID);
             if (sid < 0) throw Libc.failure(errno, "setsid");
@@ -61,7 +61,7 @@ public final class Processes {
     }
 
     public static void kill(int pid, int signal) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.KILL, pid, signal) != 0) throw Libc.failure(errno, "kill", pid, signal);
         }
@@ -72,7 +72,7 @@ public final class Processes {
      * {@link #WNOHANG} when no child has changed state yet.
      */
     public static WaitStatus waitpid(int pid, int options) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment status = arena.allocate(JAVA_INT);
             long reaped = Libc.syscall(errno, Arch.Nr.WAIT4, pid, status.address(), options, 0);
@@ -83,21 +83,21 @@ public final class Processes {
 
     /** dup3(2): makes {@code newfd} a copy of {@code oldfd}; 0 flags leaves it inheritable. */
     public static void dup3(int oldfd, int newfd, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.DUP3, oldfd, newfd, flags) < 0) throw Libc.failure(errno, "dup3", oldfd, newfd, flags);
         }
     }
 
     public static void sync() {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             Libc.syscall(Libc.errnoSlot(arena), Arch.Nr.SYNC);
         }
     }
 
     /** reboot(2) with one of the RB_* commands; returns only by throwing. */
     public static void reboot(int command) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             Libc.syscall(errno, Arch.Nr.REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, command, 0);
             throw Libc.failure(errno, "reboot", "0x" + Integer.toHexString(command));

@@ -40,7 +40,7 @@ public final class UeventSocket implements AutoCloseable {
 
     /** Opens and binds the socket; the receive buffer is enlarged when allowed (root), else kept. */
     public static UeventSocket open() {
-        try (Arena call = Arena.ofConfined()) {
+        try (Arena call = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(call);
             long fd = Libc.syscall(errno, Arch.Nr.SOCKET, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
             if (fd < 0) throw Libc.failure(errno, "socket", "AF_NETLINK", "SOCK_DGRAM|SOCK_CLOEXEC", "NETLINK_KOBJECT_UEVENT");
@@ -70,7 +70,7 @@ public final class UeventSocket implements AutoCloseable {
      * @throws SyscallException ENOBUFS when events were lost because the queue overflowed
      */
     public Optional<Uevent> receive(long timeoutMs) {
-        try (Arena call = Arena.ofConfined()) {
+        try (Arena call = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(call);
             // struct pollfd { int fd; short events; short revents; }
             MemorySegment pollfd = call.allocate(8, 4);

@@ -39,6 +39,23 @@ class SyscallsTest {
     }
 
     @Test
+    void readIfPresentReadsSmallFilesAndAnswersNullForMissingOnes() throws IOException {
+        Files.writeString(dir.resolve("modalias"), "pci:v00001AF4d00001001\n");
+        int fd = Fs.openDirectory(dir.toString());
+        try {
+            assertArrayEquals("pci:v00001AF4d00001001\n".getBytes(StandardCharsets.US_ASCII),
+                    Fs.readIfPresent(fd, "modalias".getBytes(StandardCharsets.US_ASCII), 4096));
+            assertArrayEquals("pci:".getBytes(StandardCharsets.US_ASCII), Fs.readIfPresent(fd, "modalias".getBytes(StandardCharsets.US_ASCII), 4));
+            assertEquals(null, Fs.readIfPresent(fd, "missing".getBytes(StandardCharsets.US_ASCII), 4096));
+            assertEquals(null, Fs.readIfPresent(fd, "modalias/below-a-file".getBytes(StandardCharsets.US_ASCII), 4096));
+            SyscallException e = assertThrows(SyscallException.class, () -> Fs.readIfPresent(fd, ".".getBytes(StandardCharsets.US_ASCII), 4096));
+            assertEquals(Errno.EISDIR, e.errno(), e.getMessage());
+        } finally {
+            Fs.close(fd);
+        }
+    }
+
+    @Test
     void failureNamesTheCallItsArgumentsAndTheErrno() {
         SyscallException e = assertThrows(SyscallException.class,
                 () -> Mounts.mount("/dev/liftoff-no-such-device", dir.resolve("missing").toString(), "ext4", 0, null));
