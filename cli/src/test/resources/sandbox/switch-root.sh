@@ -77,6 +77,11 @@ mkdir -p "$W/canary-src/sub" && echo keep > "$W/canary-src/sub/nested.txt"
 make_fs "$OLDFS" "$OLD" "$OLDSTAGE"
 mount --bind / "$OLD/host" && mount -o remount,bind,ro "$OLD/host"
 mount --bind "$W/canary-src" "$OLD/canary"
+if [ "${BOUND_FILE:-}" = 1 ]; then   # a file with another file bound onto it: a mount point too
+    echo keep > "$W/canary-file"
+    : > "$OLD/bound-file"
+    mount --bind "$W/canary-file" "$OLD/bound-file"
+fi
 mount -t proc proc "$OLD/proc"
 mount -t sysfs sysfs "$OLD/sys"
 mount -t devtmpfs devtmpfs "$OLD/dev"

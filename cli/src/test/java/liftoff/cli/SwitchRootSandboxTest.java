@@ -39,6 +39,16 @@ class SwitchRootSandboxTest {
     }
 
     @Test
+    void keepsAFileThatIsAMountPoint() throws Exception {
+        Run run = sandbox("tmpfs", "tmpfs", Map.of("BOUND_FILE", "1"), "/newroot", "/sbin/init");
+        run.assertInitRanInPlaceOfJava();
+        assertEquals(List.of("PEEK /bound-file", "PEEK /canary", "PEEK /host"), run.lines("PEEK "), run.output);
+        assertTrue(run.output.contains("3 mount points kept, 0 failures"), run.output);
+        assertEquals("keep\n", Files.readString(work.resolve("canary-file")));
+        assertCanaryIntact();
+    }
+
+    @Test
     void switchesIntoALoopMountedExt4Root() throws Exception {
         Run run = sandbox("tmpfs", "ext4", Map.of(), "/newroot", "/sbin/init");
         run.assertInitRanInPlaceOfJava();
