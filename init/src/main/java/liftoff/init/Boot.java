@@ -88,8 +88,13 @@ final class Boot {
         List<String> args = new ArrayList<>(cmdline.initArguments());
         log.info("memory: " + Memory.summary());
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
+        modules.pauseForHandover();
         log.restoreRateLimit();
-        SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);
+        try {
+            SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);
+        } finally {
+            modules.resume();   // reached only when the switch failed: the rescue shell may need modules
+        }
     }
 
     /** /dev/disk/by-*, for the real root's fstab before its udev runs; a failure costs only the links. */

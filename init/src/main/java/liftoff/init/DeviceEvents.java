@@ -1,6 +1,7 @@
 package liftoff.init;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import liftoff.sys.Errno;
@@ -43,14 +44,21 @@ final class DeviceEvents implements AutoCloseable {
         return new DeviceEvents(socket, modules, log);
     }
 
-    /** Starts loading the drivers of every device present now; returns how many modaliases it saw. */
+    /**
+     * Starts loading the drivers of every device present now, each bus's as soon as that bus is
+     * read; returns how many modaliases it saw.
+     */
     int coldplug() {
         long start = System.nanoTime();
-        var modaliases = Coldplug.modaliases(Path.of("/sys"));
-        List<String> drivers = modules.startForModaliases(modaliases, this::loaded);
-        log.info("coldplug: " + modaliases.size() + " modaliases in " + ms(System.nanoTime() - start) + " ms, "
+        List<String> drivers = new ArrayList<>();
+        int[] seen = {0};
+        Coldplug.walk(Path.of("/sys"), modaliases -> {
+            seen[0] += modaliases.size();
+            drivers.addAll(modules.startForModaliases(modaliases, this::loaded));
+        });
+        log.info("coldplug: " + seen[0] + " modaliases in " + ms(System.nanoTime() - start) + " ms, "
                 + (drivers.isEmpty() ? "no driver to load" : "loading " + String.join(" ", drivers)));
-        return modaliases.size();
+        return seen[0];
     }
 
     private void loaded(String driver, long ms) {

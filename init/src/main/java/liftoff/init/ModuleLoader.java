@@ -29,11 +29,12 @@ import liftoff.sys.SyscallException;
  * A module that is loaded already, or built in, is skipped; one that fails is reported and the
  * rest still load: the root may not need it.
  *
- * <p>Drivers found by modalias load in the background, one thread per driver: a driver's
- * finit_module returns only when its probe is done, and some probes wait long for hardware (the
- * PIIX IDE driver spends about 0.3 s resetting empty channels on QEMU's pc machine). Meanwhile the
- * boot goes on handling uevents and finds the root on another controller. Two threads that need
- * the same dependency share it: the first claims and loads it, the other waits for that load.
+ * <p>Drivers found by modalias load in the background, one thread per driver, and probe
+ * asynchronously (see {@link #parameters}): loading a driver with what it needs still takes time
+ * (ata_piix brings libata and scsi_mod), and meanwhile the boot goes on handling uevents and finds
+ * the root on another controller. Two threads that need the same dependency share it: the first
+ * claims and loads it, the other waits for that load. At the hand-over, loads not yet started are
+ * left to the real system ({@link #pauseForHandover}).
  */
 final class ModuleLoader {
     /** Written by `liftoff build`: the modules no device asks for, absolute paths, dependencies first. */
@@ -53,6 +54,9 @@ final class ModuleLoader {
     private final AtomicInteger skipped = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<Thread> loaders = new CopyOnWriteArrayList<>();
+    /** Guards {@link #paused} against a module file being opened while the root switches. */
+    private final Object handover = new Object();
+    private boolean paused;
 
     private ModuleLoader(Path dir, ModuleDatabase database, Set<String> blacklist, Map<String, String> parameters, Log log) {
         this.dir = dir;
@@ -97,7 +101,7 @@ final class ModuleLoader {
             for (String line : Files.readAllLines(list)) {
                 if (!line.isBlank()) names.add(ModuleDatabase.nameOf(line.strip()));
             }
-            loadNamed(names, true);
+            loadNamed(names, true, false);
         } catch (IOException e) {
             log.error("cannot read " + list + ": " + e.getMessage());
         }
@@ -120,7 +124,7 @@ final class ModuleLoader {
         for (String driver : drivers) {
             long start = System.nanoTime();
             loaders.add(Thread.ofPlatform().name("modprobe " + driver).daemon().start(() -> {
-                if (loadNamed(List.of(driver), false).contains(driver)) done.accept(driver, (System.nanoTime() - start) / 1_000_000);
+                if (loadNamed(List.of(driver), false, true).contains(driver)) done.accept(driver, (System.nanoTime() - start) / 1_000_000);
             }));
         }
         return List.copyOf(drivers);
@@ -139,6 +143,25 @@ final class ModuleLoader {
         }
     }
 
+    /**
+     * Stops loading before the root switch: after it, /lib/modules would name the real root's
+     * files, and the old root's are being deleted. A load under way finishes (exec waits for it);
+     * one not started yet is abandoned, and the real system's udev loads it from its own
+     * /lib/modules.
+     */
+    void pauseForHandover() {
+        synchronized (handover) {
+            paused = true;
+        }
+    }
+
+    /** Loads again after a hand-over that failed (the rescue shell may need modules). */
+    void resume() {
+        synchronized (handover) {
+            paused = false;
+        }
+    }
+
     /** modprobe NAME: the module (or the module an exact alias names) after what it needs. */
     List<String> loadByName(String name) {
         if (database == null || database.find(name) == null) {
@@ -147,7 +170,7 @@ final class ModuleLoader {
             log.warn("module " + name + " is not in this image");
             return List.of();
         }
-        return loadNamed(List.of(name), false);
+        return loadNamed(List.of(name), false, false);
     }
 
     /** The module {@code name} is, or that an exact alias such as "fs-xfs" names; null when the image has none. */
@@ -163,7 +186,7 @@ final class ModuleLoader {
     }
 
     /** Loads {@code names} in dependency order; returns the names loaded now. */
-    private List<String> loadNamed(List<String> names, boolean honourBlacklist) {
+    private List<String> loadNamed(List<String> names, boolean honourBlacklist, boolean asyncProbe) {
         List<String> loadedNow = new ArrayList<>();
         List<ModuleDatabase.Module> order = database.loadOrder(names, missing -> {
             failures.add(missing + ": not in this image");
@@ -178,7 +201,7 @@ final class ModuleLoader {
                 continue;
             }
             try {
-                if (load(module, honourBlacklist)) loadedNow.add(name);
+                if (load(module, honourBlacklist, asyncProbe)) loadedNow.add(name);
             } finally {
                 claim.complete(null);
             }
@@ -187,14 +210,24 @@ final class ModuleLoader {
     }
 
     /** One module, unless blacklisted or present; true when it was loaded now. */
-    private boolean load(ModuleDatabase.Module module, boolean honourBlacklist) {
+    private boolean load(ModuleDatabase.Module module, boolean honourBlacklist, boolean asyncProbe) {
         String name = module.name();
         if ((honourBlacklist && blacklist.contains(name)) || Files.isDirectory(Path.of("/sys/module", name))) {
             skipped.incrementAndGet();
             return false;
         }
         try {
-            load(dir.resolve(module.path()), parameters.getOrDefault(name, ""));
+            Integer fd = openUnlessPaused(dir.resolve(module.path()));
+            if (fd == null) {
+                log.info("module " + name + " not loaded: the root is being switched (the real system's udev loads it)");
+                return false;
+            }
+            try {
+                int flags = module.path().endsWith(".ko") ? 0 : Modules.MODULE_INIT_COMPRESSED_FILE;
+                Modules.finitModule(fd, parameters(name, asyncProbe), flags);
+            } finally {
+                Fs.close(fd);
+            }
             loaded.incrementAndGet();
             return true;
         } catch (SyscallException e) {
@@ -208,14 +241,24 @@ final class ModuleLoader {
         }
     }
 
-    private static void load(Path file, String parameters) {
-        int fd = Fs.openat(Fs.AT_FDCWD, file.toString(), Fs.O_RDONLY | Fs.O_CLOEXEC, 0);
-        try {
-            String f = file.getFileName().toString();
-            int flags = f.endsWith(".ko") ? 0 : Modules.MODULE_INIT_COMPRESSED_FILE;
-            Modules.finitModule(fd, parameters, flags);
-        } finally {
-            Fs.close(fd);
+    /**
+     * The module's parameters from the command line, after "async_probe=1" for a driver a device
+     * asked for: its probe then runs in the kernel's async workers and finit_module returns once
+     * the driver is registered. The device still shows up by uevent, which the boot waits for, and
+     * a probe that resets slow hardware (an empty IDE channel) neither holds a load thread nor, at
+     * the hand-over, the exec, which waits for every thread still inside finit_module. A driver
+     * that must probe synchronously says so itself (PROBE_FORCE_SYNCHRONOUS) and the kernel
+     * ignores the request; "NAME.async_probe=0" on the command line comes later and wins.
+     */
+    private String parameters(String module, boolean asyncProbe) {
+        String given = parameters.getOrDefault(module, "");
+        return !asyncProbe ? given : given.isEmpty() ? "async_probe=1" : "async_probe=1 " + given;
+    }
+
+    /** The module file opened, or null once the hand-over has begun: an open file outlives the switch, a path does not. */
+    private Integer openUnlessPaused(Path file) {
+        synchronized (handover) {
+            return paused ? null : Fs.openat(Fs.AT_FDCWD, file.toString(), Fs.O_RDONLY | Fs.O_CLOEXEC, 0);
         }
     }
 
