@@ -76,9 +76,8 @@ public final class ModuleDatabase {
                 throw new IOException(depFile + ":" + lineNumber + ": expected 'path.ko: dependency.ko ...', got '" + line + "'");
             }
             String path = line.substring(0, colon).strip();
-            String rest = line.substring(colon + 1).strip();
-            List<String> deps = rest.isEmpty() ? List.of() : List.of(rest.split("\\s+"));
-            modules.put(nameOf(path), new Module(nameOf(path), path, deps));
+            String name = nameOf(path);
+            modules.put(name, new Module(name, path, List.copyOf(Words.split(line.substring(colon + 1).strip()))));
         }
 
         Set<String> builtin = new LinkedHashSet<>();
@@ -91,26 +90,29 @@ public final class ModuleDatabase {
         Map<String, List<String>> softdepPre = new LinkedHashMap<>();
         Map<String, String> softdepLines = new LinkedHashMap<>();
         for (String line : optionalLines(kernelDir.resolve("modules.softdep"))) {
-            String[] words = line.strip().split("\\s+");
-            if (words.length < 3 || !words[0].equals("softdep")) {
+            String stripped = line.strip();
+            List<String> words = Words.split(stripped);
+            if (words.size() < 3 || !words.get(0).equals("softdep")) {
                 continue; // comments; a MODULE_SOFTDEP without "pre:"/"post:" is ignored by kmod too
             }
-            softdepLines.put(normalize(words[1]), line.strip());
+            String module = normalize(words.get(1));
+            softdepLines.put(module, stripped);
             boolean pre = false;
-            for (int i = 2; i < words.length; i++) {
-                if (words[i].endsWith(":")) {
-                    pre = words[i].equals("pre:");
+            for (String word : words.subList(2, words.size())) {
+                if (word.endsWith(":")) {
+                    pre = word.equals("pre:");
                 } else if (pre) {
-                    softdepPre.computeIfAbsent(normalize(words[1]), k -> new ArrayList<>()).add(words[i]);
+                    softdepPre.computeIfAbsent(module, k -> new ArrayList<>()).add(word);
                 }
             }
         }
 
         List<Alias> aliases = new ArrayList<>();
         for (String line : optionalLines(kernelDir.resolve("modules.alias"))) {
-            String[] words = line.strip().split("\\s+");
-            if (words.length == 3 && words[0].equals("alias")) {
-                aliases.add(new Alias(words[1], normalize(words[2]), line.strip()));
+            String stripped = line.strip();
+            List<String> words = Words.split(stripped);
+            if (words.size() == 3 && words.get(0).equals("alias")) {
+                aliases.add(new Alias(words.get(1), normalize(words.get(2)), stripped));
             }
         }
         return new ModuleDatabase(kernelDir, modules, builtin, softdepPre, softdepLines, aliases);
@@ -214,7 +216,11 @@ public final class ModuleDatabase {
     private static String bus(String pattern) {
         int colon = pattern.indexOf(':');
         String bus = colon < 0 ? pattern : pattern.substring(0, colon);
-        return bus.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '\\') ? WILDCARD_BUS : bus;
+        for (int i = 0; i < bus.length(); i++) {
+            char c = bus.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == '\\') return WILDCARD_BUS;
+        }
+        return bus;
     }
 
     /** The modules.softdep lines of the {@code shipped} modules (normalized names), in file order. */
