@@ -27,19 +27,18 @@ public final class ModuleDatabase {
         }
     }
 
-    /** The alias-list key of patterns whose bus part is a wildcard ("acpi*:PNP0A03:*"): tried for every modalias. */
-    private static final String WILDCARD_BUS = "*";
-
     private final Path kernelDir;
     private final Map<String, Module> modules;          // by normalized name, in modules.dep order
     private final Set<String> builtin;                  // normalized names
     private final Map<String, List<String>> softdepPre; // normalized name -> names (or aliases) to load first
     private final List<Alias> aliases;                  // file order
-    private final Map<String, List<Alias>> aliasesByBus; // "pci" -> the "pci:..." patterns, file order
     private final Map<String, String> softdepLines;     // normalized name -> its modules.softdep line
+    // Built by the first modalias lookup: only coldplug and the builder's host-only selection make
+    // any. Threads racing to it may each build one; it is immutable once built, so any of them serves.
+    private volatile ModaliasIndex modaliasIndex;
 
     /** One "alias PATTERN MODULE" line of modules.alias. */
-    private record Alias(String pattern, String module, String line) {}
+    record Alias(String pattern, String module, String line) {}
 
     private ModuleDatabase(Path kernelDir, Map<String, Module> modules, Set<String> builtin,
             Map<String, List<String>> softdepPre, Map<String, String> softdepLines, List<Alias> aliases) {
@@ -49,10 +48,6 @@ public final class ModuleDatabase {
         this.softdepPre = softdepPre;
         this.softdepLines = softdepLines;
         this.aliases = aliases;
-        this.aliasesByBus = new LinkedHashMap<>();
-        for (Alias alias : aliases) {
-            aliasesByBus.computeIfAbsent(bus(alias.pattern), k -> new ArrayList<>()).add(alias);
-        }
     }
 
     /** Reads the indexes in {@code kernelDir}; modules.dep is required, the others may be missing. */
@@ -179,22 +174,13 @@ public final class ModuleDatabase {
 
     /**
      * The modules whose modules.alias patterns match {@code modalias} (fnmatch, as modprobe does),
-     * normalized names in file order; empty when none does. Only patterns of the modalias's own
-     * bus (the text before the first ':') and patterns whose bus part is itself a wildcard are
-     * tried: a few hundred glob matches per device would be slow in an interpreted JVM.
+     * normalized names in file order, those of patterns with a wildcard bus ("acpi*:...") after
+     * the others; empty when none does.
      */
     public Set<String> modulesForModalias(String modalias) {
-        Set<String> found = new LinkedHashSet<>();
-        int colon = modalias.indexOf(':');
-        String bus = colon < 0 ? modalias : modalias.substring(0, colon);
-        for (String key : new String[] {bus, WILDCARD_BUS}) {
-            for (Alias alias : aliasesByBus.getOrDefault(key, List.of())) {
-                if (Glob.matches(alias.pattern, modalias)) {
-                    found.add(alias.module);
-                }
-            }
-        }
-        return found;
+        ModaliasIndex index = modaliasIndex;
+        if (index == null) modaliasIndex = index = new ModaliasIndex(aliases);
+        return index.modulesFor(modalias);
     }
 
     /**
@@ -210,17 +196,6 @@ public final class ModuleDatabase {
     /** A modalias pattern ("pci:v...", "cpu:type:x86,..."), as opposed to "fs-xfs" or "devname:mapper/control". */
     private static boolean isDevicePattern(String pattern) {
         return pattern.contains(":") && !pattern.startsWith("devname:");
-    }
-
-    /** The key of the alias list a pattern belongs to: its bus, or {@link #WILDCARD_BUS}. */
-    private static String bus(String pattern) {
-        int colon = pattern.indexOf(':');
-        String bus = colon < 0 ? pattern : pattern.substring(0, colon);
-        for (int i = 0; i < bus.length(); i++) {
-            char c = bus.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == '\\') return WILDCARD_BUS;
-        }
-        return bus;
     }
 
     /** The modules.softdep lines of the {@code shipped} modules (normalized names), in file order. */
