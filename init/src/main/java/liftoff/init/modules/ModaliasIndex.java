@@ -23,8 +23,13 @@ final class ModaliasIndex {
 
     ModaliasIndex(List<ModuleDatabase.Alias> aliases) {
         for (ModuleDatabase.Alias alias : aliases) {
-            byBus.computeIfAbsent(bus(alias.pattern()), k -> new ArrayList<>())
-                    .add(new Candidate(alias, GlobPrefilter.of(alias.pattern())));
+            String bus = bus(alias.pattern());
+            List<Candidate> candidates = byBus.get(bus);
+            if (candidates == null) {   // not computeIfAbsent: a lambda's first call is slow to link under -Xint
+                candidates = new ArrayList<>();
+                byBus.put(bus, candidates);
+            }
+            candidates.add(new Candidate(alias, GlobPrefilter.of(alias.pattern())));
         }
     }
 
