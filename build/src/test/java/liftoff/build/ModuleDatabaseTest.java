@@ -82,6 +82,19 @@ class ModuleDatabaseTest {
     }
 
     @Test
+    void linesEndWhereFilesReadAllLinesEndsThem(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("modules.dep"), "kernel/a.ko: kernel/b.ko\r\nkernel/b.ko:\rkernel/c.ko:\n\nkernel/d.ko:");
+        Files.writeString(dir.resolve("modules.alias"), "alias fs-a a\nalias\tfs-b  b \n");
+        ModuleDatabase db = ModuleDatabase.load(dir);
+        assertEquals(List.of("b", "a", "c", "d"), names(db.loadOrder(List.of("a", "c", "d"), m -> {})));
+        assertEquals("a", db.find("fs-a").name());
+        assertEquals(List.of("alias\tfs-b  b"), db.aliasLines(Set.of("b"), Set.of()));
+        Files.writeString(dir.resolve("modules.dep"), "kernel/a.ko:\r\rno dep line\n");
+        IOException bad = assertThrows(IOException.class, () -> ModuleDatabase.load(dir));
+        assertEquals(dir.resolve("modules.dep") + ":3: expected 'path.ko: dependency.ko ...', got 'no dep line'", bad.getMessage());
+    }
+
+    @Test
     void realKernelScsiDiskOrder() throws IOException {
         ModuleDatabase db = ModuleDatabase.load(HOST_KERNEL);
         assertEquals(List.of("scsi_common", "scsi_mod", "sd_mod"), names(db.loadOrder(List.of("sd_mod"), m -> {})));

@@ -51,7 +51,7 @@ public final class Glob {
     }
 
     /** The index of the ']' closing the set that opens at {@code open}, or -1. */
-    private static int bracketEnd(String pattern, int open) {
+    static int bracketEnd(String pattern, int open) {
         int i = open + 1;
         if (i < pattern.length() && (pattern.charAt(i) == '!' || pattern.charAt(i) == '^')) i++;
         if (i < pattern.length() && pattern.charAt(i) == ']') i++;   // a leading ']' is a member

@@ -1,7 +1,6 @@
 package liftoff.init.modules;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,19 +26,18 @@ public final class ModuleDatabase {
         }
     }
 
-    /** The alias-list key of patterns whose bus part is a wildcard ("acpi*:PNP0A03:*"): tried for every modalias. */
-    private static final String WILDCARD_BUS = "*";
-
     private final Path kernelDir;
     private final Map<String, Module> modules;          // by normalized name, in modules.dep order
     private final Set<String> builtin;                  // normalized names
     private final Map<String, List<String>> softdepPre; // normalized name -> names (or aliases) to load first
     private final List<Alias> aliases;                  // file order
-    private final Map<String, List<Alias>> aliasesByBus; // "pci" -> the "pci:..." patterns, file order
     private final Map<String, String> softdepLines;     // normalized name -> its modules.softdep line
+    // Built by the first modalias lookup: only coldplug and the builder's host-only selection make
+    // any. Threads racing to it may each build one; it is immutable once built, so any of them serves.
+    private volatile ModaliasIndex modaliasIndex;
 
     /** One "alias PATTERN MODULE" line of modules.alias. */
-    private record Alias(String pattern, String module, String line) {}
+    record Alias(String pattern, String module, String line) {}
 
     private ModuleDatabase(Path kernelDir, Map<String, Module> modules, Set<String> builtin,
             Map<String, List<String>> softdepPre, Map<String, String> softdepLines, List<Alias> aliases) {
@@ -49,10 +47,6 @@ public final class ModuleDatabase {
         this.softdepPre = softdepPre;
         this.softdepLines = softdepLines;
         this.aliases = aliases;
-        this.aliasesByBus = new LinkedHashMap<>();
-        for (Alias alias : aliases) {
-            aliasesByBus.computeIfAbsent(bus(alias.pattern), k -> new ArrayList<>()).add(alias);
-        }
     }
 
     /** Reads the indexes in {@code kernelDir}; modules.dep is required, the others may be missing. */
@@ -61,7 +55,7 @@ public final class ModuleDatabase {
         Path depFile = kernelDir.resolve("modules.dep");
         List<String> depLines;
         try {
-            depLines = Files.readAllLines(depFile);
+            depLines = lines(depFile);
         } catch (NoSuchFileException e) {
             throw new IOException(depFile + ": missing (run depmod " + kernelDir.getFileName() + ")", e);
         }
@@ -76,9 +70,8 @@ public final class ModuleDatabase {
                 throw new IOException(depFile + ":" + lineNumber + ": expected 'path.ko: dependency.ko ...', got '" + line + "'");
             }
             String path = line.substring(0, colon).strip();
-            String rest = line.substring(colon + 1).strip();
-            List<String> deps = rest.isEmpty() ? List.of() : List.of(rest.split("\\s+"));
-            modules.put(nameOf(path), new Module(nameOf(path), path, deps));
+            String name = nameOf(path);
+            modules.put(name, new Module(name, path, List.copyOf(Words.split(line.substring(colon + 1).strip()))));
         }
 
         Set<String> builtin = new LinkedHashSet<>();
@@ -91,26 +84,35 @@ public final class ModuleDatabase {
         Map<String, List<String>> softdepPre = new LinkedHashMap<>();
         Map<String, String> softdepLines = new LinkedHashMap<>();
         for (String line : optionalLines(kernelDir.resolve("modules.softdep"))) {
-            String[] words = line.strip().split("\\s+");
-            if (words.length < 3 || !words[0].equals("softdep")) {
+            String stripped = line.strip();
+            List<String> words = Words.split(stripped);
+            if (words.size() < 3 || !words.get(0).equals("softdep")) {
                 continue; // comments; a MODULE_SOFTDEP without "pre:"/"post:" is ignored by kmod too
             }
-            softdepLines.put(normalize(words[1]), line.strip());
+            String module = normalize(words.get(1));
+            softdepLines.put(module, stripped);
             boolean pre = false;
-            for (int i = 2; i < words.length; i++) {
-                if (words[i].endsWith(":")) {
-                    pre = words[i].equals("pre:");
+            for (String word : words.subList(2, words.size())) {
+                if (word.endsWith(":")) {
+                    pre = word.equals("pre:");
                 } else if (pre) {
-                    softdepPre.computeIfAbsent(normalize(words[1]), k -> new ArrayList<>()).add(words[i]);
+                    // Not computeIfAbsent: linking its lambda took 8 ms of a cold load under host -Xint.
+                    List<String> loadFirst = softdepPre.get(module);
+                    if (loadFirst == null) {
+                        loadFirst = new ArrayList<>();
+                        softdepPre.put(module, loadFirst);
+                    }
+                    loadFirst.add(word);
                 }
             }
         }
 
         List<Alias> aliases = new ArrayList<>();
         for (String line : optionalLines(kernelDir.resolve("modules.alias"))) {
-            String[] words = line.strip().split("\\s+");
-            if (words.length == 3 && words[0].equals("alias")) {
-                aliases.add(new Alias(words[1], normalize(words[2]), line.strip()));
+            String stripped = line.strip();
+            List<String> words = Words.split(stripped);
+            if (words.size() == 3 && words.get(0).equals("alias")) {
+                aliases.add(new Alias(words.get(1), normalize(words.get(2)), stripped));
             }
         }
         return new ModuleDatabase(kernelDir, modules, builtin, softdepPre, softdepLines, aliases);
@@ -177,22 +179,13 @@ public final class ModuleDatabase {
 
     /**
      * The modules whose modules.alias patterns match {@code modalias} (fnmatch, as modprobe does),
-     * normalized names in file order; empty when none does. Only patterns of the modalias's own
-     * bus (the text before the first ':') and patterns whose bus part is itself a wildcard are
-     * tried: a few hundred glob matches per device would be slow in an interpreted JVM.
+     * normalized names in file order, those of patterns with a wildcard bus ("acpi*:...") after
+     * the others; empty when none does.
      */
     public Set<String> modulesForModalias(String modalias) {
-        Set<String> found = new LinkedHashSet<>();
-        int colon = modalias.indexOf(':');
-        String bus = colon < 0 ? modalias : modalias.substring(0, colon);
-        for (String key : new String[] {bus, WILDCARD_BUS}) {
-            for (Alias alias : aliasesByBus.getOrDefault(key, List.of())) {
-                if (Glob.matches(alias.pattern, modalias)) {
-                    found.add(alias.module);
-                }
-            }
-        }
-        return found;
+        ModaliasIndex index = modaliasIndex;
+        if (index == null) modaliasIndex = index = new ModaliasIndex(aliases);
+        return index.modulesFor(modalias);
     }
 
     /**
@@ -208,13 +201,6 @@ public final class ModuleDatabase {
     /** A modalias pattern ("pci:v...", "cpu:type:x86,..."), as opposed to "fs-xfs" or "devname:mapper/control". */
     private static boolean isDevicePattern(String pattern) {
         return pattern.contains(":") && !pattern.startsWith("devname:");
-    }
-
-    /** The key of the alias list a pattern belongs to: its bus, or {@link #WILDCARD_BUS}. */
-    private static String bus(String pattern) {
-        int colon = pattern.indexOf(':');
-        String bus = colon < 0 ? pattern : pattern.substring(0, colon);
-        return bus.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '\\') ? WILDCARD_BUS : bus;
     }
 
     /** The modules.softdep lines of the {@code shipped} modules (normalized names), in file order. */
@@ -255,6 +241,26 @@ public final class ModuleDatabase {
     }
 
     private static List<String> optionalLines(Path file) throws IOException {
-        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        return Files.exists(file) ? lines(file) : List.of();
+    }
+
+    /**
+     * The lines {@link Files#readAllLines} would give, at half its cost under -Xint: one UTF-8 decode
+     * (failing on malformed input as it does) and a newline search, instead of a decoder and a
+     * reader copying every character. A '\r' (a hand-edited file) takes String.lines, which ends
+     * lines where readAllLines does.
+     */
+    private static List<String> lines(Path file) throws IOException {
+        String text = Files.readString(file);
+        if (text.indexOf('\r') >= 0) return text.lines().toList();
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) end = text.length();
+            lines.add(text.substring(start, end));
+            start = end + 1;
+        }
+        return lines;
     }
 }
