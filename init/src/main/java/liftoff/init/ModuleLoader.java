@@ -29,12 +29,15 @@ import liftoff.sys.SyscallException;
  * A module that is loaded already, or built in, is skipped; one that fails is reported and the
  * rest still load: the root may not need it.
  *
- * <p>Drivers found by modalias load in the background, one thread per driver, and probe
- * asynchronously (see {@link #parameters}): loading a driver with what it needs still takes time
- * (ata_piix brings libata and scsi_mod), and meanwhile the boot goes on handling uevents and finds
- * the root on another controller. Two threads that need the same dependency share it: the first
- * claims and loads it, the other waits for that load. At the hand-over, loads not yet started are
- * left to the real system ({@link #pauseForHandover}).
+ * <p>Drivers found by modalias load in the background, one thread per driver: a driver's
+ * finit_module returns only when its probe is done, and some probes wait long for hardware (the
+ * PIIX IDE driver spends about 0.3 s resetting empty channels on QEMU's pc machine). Meanwhile the
+ * boot goes on handling uevents and finds the root on another controller. Probes stay synchronous,
+ * as the drivers ask: with async_probe=1 the exec waited less, but two virtio disks were named
+ * vda and vdb in the order their probes ended, not in PCI order (a verity boot took its hash
+ * disk for the data disk). Two threads that need the same dependency share it: the first claims
+ * and loads it, the other waits for that load. At the hand-over, loads not yet started are left
+ * to the real system ({@link #pauseForHandover}).
  */
 final class ModuleLoader {
     /** Written by `liftoff build`: the modules no device asks for, absolute paths, dependencies first. */
@@ -101,7 +104,7 @@ final class ModuleLoader {
             for (String line : Files.readAllLines(list)) {
                 if (!line.isBlank()) names.add(ModuleDatabase.nameOf(line.strip()));
             }
-            loadNamed(names, true, false);
+            loadNamed(names, true);
         } catch (IOException e) {
             log.error("cannot read " + list + ": " + e.getMessage());
         }
@@ -124,7 +127,7 @@ final class ModuleLoader {
         for (String driver : drivers) {
             long start = System.nanoTime();
             loaders.add(Thread.ofPlatform().name("modprobe " + driver).daemon().start(() -> {
-                if (loadNamed(List.of(driver), false, true).contains(driver)) done.accept(driver, (System.nanoTime() - start) / 1_000_000);
+                if (loadNamed(List.of(driver), false).contains(driver)) done.accept(driver, (System.nanoTime() - start) / 1_000_000);
             }));
         }
         return List.copyOf(drivers);
@@ -170,7 +173,7 @@ final class ModuleLoader {
             log.warn("module " + name + " is not in this image");
             return List.of();
         }
-        return loadNamed(List.of(name), false, false);
+        return loadNamed(List.of(name), false);
     }
 
     /** The module {@code name} is, or that an exact alias such as "fs-xfs" names; null when the image has none. */
@@ -186,7 +189,7 @@ final class ModuleLoader {
     }
 
     /** Loads {@code names} in dependency order; returns the names loaded now. */
-    private List<String> loadNamed(List<String> names, boolean honourBlacklist, boolean asyncProbe) {
+    private List<String> loadNamed(List<String> names, boolean honourBlacklist) {
         List<String> loadedNow = new ArrayList<>();
         List<ModuleDatabase.Module> order = database.loadOrder(names, missing -> {
             failures.add(missing + ": not in this image");
@@ -201,7 +204,7 @@ final class ModuleLoader {
                 continue;
             }
             try {
-                if (load(module, honourBlacklist, asyncProbe)) loadedNow.add(name);
+                if (load(module, honourBlacklist)) loadedNow.add(name);
             } finally {
                 claim.complete(null);
             }
@@ -210,7 +213,7 @@ final class ModuleLoader {
     }
 
     /** One module, unless blacklisted or present; true when it was loaded now. */
-    private boolean load(ModuleDatabase.Module module, boolean honourBlacklist, boolean asyncProbe) {
+    private boolean load(ModuleDatabase.Module module, boolean honourBlacklist) {
         String name = module.name();
         if ((honourBlacklist && blacklist.contains(name)) || Files.isDirectory(Path.of("/sys/module", name))) {
             skipped.incrementAndGet();
@@ -224,7 +227,7 @@ final class ModuleLoader {
             }
             try {
                 int flags = module.path().endsWith(".ko") ? 0 : Modules.MODULE_INIT_COMPRESSED_FILE;
-                Modules.finitModule(fd, parameters(name, asyncProbe), flags);
+                Modules.finitModule(fd, parameters.getOrDefault(name, ""), flags);
             } finally {
                 Fs.close(fd);
             }
@@ -239,20 +242,6 @@ final class ModuleLoader {
             }
             return false;
         }
-    }
-
-    /**
-     * The module's parameters from the command line, after "async_probe=1" for a driver a device
-     * asked for: its probe then runs in the kernel's async workers and finit_module returns once
-     * the driver is registered. The device still shows up by uevent, which the boot waits for, and
-     * a probe that resets slow hardware (an empty IDE channel) neither holds a load thread nor, at
-     * the hand-over, the exec, which waits for every thread still inside finit_module. A driver
-     * that must probe synchronously says so itself (PROBE_FORCE_SYNCHRONOUS) and the kernel
-     * ignores the request; "NAME.async_probe=0" on the command line comes later and wins.
-     */
-    private String parameters(String module, boolean asyncProbe) {
-        String given = parameters.getOrDefault(module, "");
-        return !asyncProbe ? given : given.isEmpty() ? "async_probe=1" : "async_probe=1 " + given;
     }
 
     /** The module file opened, or null once the hand-over has begun: an open file outlives the switch, a path does not. */
