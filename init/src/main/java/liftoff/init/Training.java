@@ -102,7 +102,10 @@ final class Training {
     /** The delete that empties the initramfs after the switch, on a small tree of its own. */
     private static void rehearseOldRootCleanup() {
         try {
-            Path dir = Files.createTempDirectory("liftoff-training");
+            // Not Files.createTempDirectory: its random name seeds SecureRandom, and the chroot has
+            // no /dev/urandom, so the JDK gathered entropy from thread timings for 8 s, interpreted.
+            // The chroot is a fresh staging tree: a fixed name cannot collide.
+            Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "liftoff-training-" + ProcessHandle.current().pid()));
             Files.createDirectories(dir.resolve("a/b"));
             Files.writeString(dir.resolve("a/b/file"), "x");
             Files.createSymbolicLink(dir.resolve("link"), Path.of("a"));
