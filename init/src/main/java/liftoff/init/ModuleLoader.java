@@ -74,7 +74,13 @@ final class ModuleLoader {
      * loads nothing and says why (an image built for another kernel).
      */
     static ModuleLoader open(String kernelRelease, Collection<String> blacklist, Map<String, String> parameters, Log log) {
-        Path dir = Path.of("/lib/modules", kernelRelease);
+        return open(Path.of("/lib/modules"), kernelRelease, blacklist, parameters, log);
+    }
+
+    /** {@link #open} with the modules under {@code modulesRoot} instead of /lib/modules (tests). */
+    static ModuleLoader open(Path modulesRoot, String kernelRelease, Collection<String> blacklist, Map<String, String> parameters,
+            Log log) {
+        Path dir = modulesRoot.resolve(kernelRelease);
         ModuleDatabase database = null;
         if (Files.isRegularFile(dir.resolve("modules.dep"))) {
             try {
@@ -82,9 +88,9 @@ final class ModuleLoader {
             } catch (IOException e) {
                 log.error("cannot read the module indexes: " + e.getMessage());
             }
-        } else if (Files.isDirectory(Path.of("/lib/modules"))) {
+        } else if (Files.isDirectory(modulesRoot)) {
             log.warn("no " + dir.resolve("modules.dep") + ": this image was built for another kernel than " + kernelRelease
-                    + " (it has " + String.join(", ", listing(Path.of("/lib/modules"))) + ")");
+                    + " (it has " + String.join(", ", listing(modulesRoot)) + ")");
         }
         Set<String> names = new HashSet<>();
         blacklist.forEach(name -> names.add(ModuleDatabase.normalize(name)));
