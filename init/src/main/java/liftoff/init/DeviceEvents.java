@@ -44,11 +44,8 @@ final class DeviceEvents implements AutoCloseable {
         return new DeviceEvents(socket, modules, log);
     }
 
-    /**
-     * Starts loading the drivers of every device present now, each bus's as soon as that bus is
-     * read; returns how many modaliases it saw.
-     */
-    int coldplug() {
+    /** Starts loading the drivers of every device present now, each bus's as soon as that bus is read. */
+    void coldplug() {
         long start = System.nanoTime();
         List<String> drivers = new ArrayList<>();
         int[] seen = {0};
@@ -58,7 +55,6 @@ final class DeviceEvents implements AutoCloseable {
         });
         log.info("coldplug: " + seen[0] + " modaliases in " + ms(System.nanoTime() - start) + " ms, "
                 + (drivers.isEmpty() ? "no driver to load" : "loading " + String.join(" ", drivers)));
-        return seen[0];
     }
 
     private void loaded(String driver, long ms) {
