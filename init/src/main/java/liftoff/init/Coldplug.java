@@ -2,6 +2,8 @@ package liftoff.init;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -38,28 +40,29 @@ final class Coldplug {
     }
 
     /**
-     * Hands {@code found} the distinct modaliases of each bus as soon as that bus is read, then
-     * those of the CPU and the firmware: the caller can start a driver before the walk is over.
+     * Hands {@code found} the modaliases of each bus's devices as soon as that bus is read (one per
+     * device: identical devices give the same string twice), then those of the CPU and the
+     * firmware: the caller can start a driver before the walk is over.
      */
-    static void walk(Path sysfs, Consumer<Set<String>> found) {
+    static void walk(Path sysfs, Consumer<List<String>> found) {
         int buses = Fs.openDirectory(sysfs.resolve("bus").toString());
         try {
             for (DirEntry bus : Fs.readDirectory(buses)) {
                 if (bus.isDotOrDotDot()) continue;
-                Set<String> modaliases = readBus(buses, bus.name());
+                List<String> modaliases = readBus(buses, bus.name());
                 if (!modaliases.isEmpty()) found.accept(modaliases);
             }
         } finally {
             Fs.close(buses);
         }
-        Set<String> offBus = new TreeSet<>();
+        List<String> offBus = new ArrayList<>();
         for (String file : OFF_BUS) read(Fs.AT_FDCWD, sysfs.resolve(file).toString().getBytes(StandardCharsets.UTF_8), offBus);
         if (!offBus.isEmpty()) found.accept(offBus);
     }
 
     /** Each entry of a bus's device list is a symlink to the device's directory. */
-    private static Set<String> readBus(int buses, byte[] bus) {
-        Set<String> found = new TreeSet<>();
+    private static List<String> readBus(int buses, byte[] bus) {
+        List<String> found = new ArrayList<>();
         int devices;
         try {
             devices = Fs.openDirectory(buses, concat(bus, DEVICES));
@@ -73,10 +76,11 @@ final class Coldplug {
         } finally {
             Fs.close(devices);
         }
+        found.sort(null);   // the kernel's order of a directory is no order: the same machine, the same starts
         return found;
     }
 
-    private static void read(int dirFd, byte[] path, Set<String> found) {
+    private static void read(int dirFd, byte[] path, List<String> found) {
         try {
             byte[] bytes = Fs.readIfPresent(dirFd, path, MAX_MODALIAS);
             if (bytes == null) return;   // no modalias (memory blocks, clock sources): nothing to load

@@ -48,12 +48,12 @@ final class DeviceEvents implements AutoCloseable {
     void coldplug() {
         long start = System.nanoTime();
         List<String> drivers = new ArrayList<>();
-        int[] seen = {0};
+        int[] devices = {0};
         Coldplug.walk(Path.of("/sys"), modaliases -> {
-            seen[0] += modaliases.size();
-            drivers.addAll(modules.startForModaliases(modaliases, this::loaded));
+            devices[0] += modaliases.size();
+            drivers.addAll(modules.startForDevices(modaliases, this::loaded));
         });
-        log.info("coldplug: " + seen[0] + " modaliases in " + ms(System.nanoTime() - start) + " ms, "
+        log.info("coldplug: " + devices[0] + " devices in " + ms(System.nanoTime() - start) + " ms, "
                 + (drivers.isEmpty() ? "no driver to load" : "loading " + String.join(" ", drivers)));
     }
 
@@ -125,7 +125,7 @@ final class DeviceEvents implements AutoCloseable {
         if (!event.action().equals("add")) return false;
         String modalias = event.modalias();
         if (modalias != null) {
-            List<String> drivers = modules.startForModaliases(List.of(modalias), this::loaded);
+            List<String> drivers = modules.startForModalias(modalias, this::loaded);
             if (!drivers.isEmpty()) log.info("uevent: loading " + String.join(" ", drivers) + " for " + modalias + " (" + event.devpath() + ")");
         }
         if (event.subsystem().equals("block")) {

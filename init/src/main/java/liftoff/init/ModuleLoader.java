@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,16 +32,25 @@ import liftoff.sys.SyscallException;
  * <p>Drivers found by modalias load in the background, one thread per driver: a driver's
  * finit_module returns only when its probe is done, and some probes wait long for hardware (the
  * PIIX IDE driver spends about 0.3 s resetting empty channels on QEMU's pc machine). Meanwhile the
- * boot goes on handling uevents and finds the root on another controller. Probes stay synchronous,
- * as the drivers ask: with async_probe=1 the exec waited less, but two virtio disks were named
- * vda and vdb in the order their probes ended, not in PCI order (a verity boot took its hash
- * disk for the data disk). Two threads that need the same dependency share it: the first claims
- * and loads it, the other waits for that load. At the hand-over, loads not yet started are left
- * to the real system ({@link #pauseForHandover}).
+ * boot goes on handling uevents and finds the root on another controller. Two threads that need
+ * the same dependency share it: the first claims and loads it, the other waits for that load. At
+ * the hand-over, loads not yet started are left to the real system ({@link #pauseForHandover}).
  */
 final class ModuleLoader {
     /** Written by `liftoff build`: the modules no device asks for, absolute paths, dependencies first. */
     static final String LOAD_LIST = "liftoff.load";
+
+    /**
+     * For a driver that exactly one device present at coldplug asks for: its probe runs in the
+     * kernel's async workers and finit_module returns once the driver is registered, so a slow
+     * probe (ata_piix resetting empty IDE channels, AHCI waiting for links) does not hold the exec,
+     * which waits for every thread still inside finit_module. Never for a driver with two or more
+     * devices, nor for one a uevent asks for (more of its devices may follow): their probes would
+     * end in any order, and so would the names (vda, vdb) given in probe order. Measured both
+     * ways: with async probes for every driver, a verity boot's two virtio disks came up swapped.
+     * A driver that must probe synchronously says so itself and the kernel ignores the request.
+     */
+    static final String ASYNC_PROBE = "async_probe=1";
 
     /** The totals for the log and for the rescue report. */
     record Result(int loaded, int skipped, List<String> failures) {}
@@ -110,33 +119,45 @@ final class ModuleLoader {
             for (String line : Files.readAllLines(list)) {
                 if (!line.isBlank()) names.add(ModuleDatabase.nameOf(line.strip()));
             }
-            loadNamed(names, true);
+            loadNamed(names, true, null);
         } catch (IOException e) {
             log.error("cannot read " + list + ": " + e.getMessage());
         }
     }
 
     /**
-     * Starts loading the drivers for these modaliases, each with what it needs, in a thread of its
-     * own; returns their names (empty when every driver is tried already or there is none).
-     * {@code done} is told each driver that loaded and how long its thread took. modprobe.blacklist=
-     * keeps a driver from being loaded this way.
+     * Coldplug: starts loading the drivers that the devices present ask for (one modalias per
+     * device, duplicates for identical devices), each with what it needs, in a thread of its own;
+     * returns their names. A driver only one device asks for probes asynchronously (see
+     * {@link #ASYNC_PROBE}). {@code done} is told each driver that loaded and how long its thread
+     * took. modprobe.blacklist= keeps a driver from being loaded this way.
      */
-    List<String> startForModaliases(Collection<String> modaliases, BiConsumer<String, Long> done) {
+    List<String> startForDevices(List<String> modaliases, BiConsumer<String, Long> done) {
+        return start(modaliases, true, done);
+    }
+
+    /** A uevent's device: starts loading its driver (if not tried yet), probing synchronously. */
+    List<String> startForModalias(String modalias, BiConsumer<String, Long> done) {
+        return start(List.of(modalias), false, done);
+    }
+
+    private List<String> start(List<String> modaliases, boolean asyncWhenAlone, BiConsumer<String, Long> done) {
         if (database == null) return List.of();
-        Set<String> drivers = new LinkedHashSet<>();
+        Map<String, Integer> devices = new LinkedHashMap<>();   // driver -> how many devices ask for it
         for (String modalias : modaliases) {
             for (String driver : database.modulesForModalias(modalias)) {
-                if (!blacklist.contains(driver) && !claims.containsKey(driver)) drivers.add(driver);
+                if (!blacklist.contains(driver) && !claims.containsKey(driver)) devices.merge(driver, 1, Integer::sum);
             }
         }
-        for (String driver : drivers) {
+        for (Map.Entry<String, Integer> driver : devices.entrySet()) {
+            String name = driver.getKey();
+            String extra = asyncWhenAlone && driver.getValue() == 1 ? ASYNC_PROBE : null;
             long start = System.nanoTime();
-            loaders.add(Thread.ofPlatform().name("modprobe " + driver).daemon().start(() -> {
-                if (loadNamed(List.of(driver), false).contains(driver)) done.accept(driver, (System.nanoTime() - start) / 1_000_000);
+            loaders.add(Thread.ofPlatform().name("modprobe " + name).daemon().start(() -> {
+                if (loadNamed(List.of(name), false, extra).contains(name)) done.accept(name, (System.nanoTime() - start) / 1_000_000);
             }));
         }
-        return List.copyOf(drivers);
+        return List.copyOf(devices.keySet());
     }
 
     /** Waits until every driver started so far has loaded (or failed). */
@@ -179,7 +200,7 @@ final class ModuleLoader {
             log.warn("module " + name + " is not in this image");
             return List.of();
         }
-        return loadNamed(List.of(name), false);
+        return loadNamed(List.of(name), false, null);
     }
 
     /** The module {@code name} is, or that an exact alias such as "fs-xfs" names; null when the image has none. */
@@ -195,7 +216,7 @@ final class ModuleLoader {
     }
 
     /** Loads {@code names} in dependency order; returns the names loaded now. */
-    private List<String> loadNamed(List<String> names, boolean honourBlacklist) {
+    private List<String> loadNamed(List<String> names, boolean honourBlacklist, String driverParameter) {
         List<String> loadedNow = new ArrayList<>();
         List<ModuleDatabase.Module> order = database.loadOrder(names, missing -> {
             failures.add(missing + ": not in this image");
@@ -210,7 +231,7 @@ final class ModuleLoader {
                 continue;
             }
             try {
-                if (load(module, honourBlacklist)) loadedNow.add(name);
+                if (load(module, honourBlacklist, names.contains(name) ? driverParameter : null)) loadedNow.add(name);
             } finally {
                 claim.complete(null);
             }
@@ -219,7 +240,7 @@ final class ModuleLoader {
     }
 
     /** One module, unless blacklisted or present; true when it was loaded now. */
-    private boolean load(ModuleDatabase.Module module, boolean honourBlacklist) {
+    private boolean load(ModuleDatabase.Module module, boolean honourBlacklist, String extraParameter) {
         String name = module.name();
         if ((honourBlacklist && blacklist.contains(name)) || Files.isDirectory(Path.of("/sys/module", name))) {
             skipped.incrementAndGet();
@@ -233,7 +254,7 @@ final class ModuleLoader {
             }
             try {
                 int flags = module.path().endsWith(".ko") ? 0 : Modules.MODULE_INIT_COMPRESSED_FILE;
-                Modules.finitModule(fd, parameters.getOrDefault(name, ""), flags);
+                Modules.finitModule(fd, parameters(name, extraParameter), flags);
             } finally {
                 Fs.close(fd);
             }
@@ -248,6 +269,12 @@ final class ModuleLoader {
             }
             return false;
         }
+    }
+
+    /** The command line's parameters for the module, after {@code extra} when there is one (the command line wins). */
+    private String parameters(String module, String extra) {
+        String given = parameters.getOrDefault(module, "");
+        return extra == null ? given : given.isEmpty() ? extra : extra + " " + given;
     }
 
     /** The module file opened, or null once the hand-over has begun: an open file outlives the switch, a path does not. */
