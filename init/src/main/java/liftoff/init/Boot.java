@@ -43,11 +43,16 @@ final class Boot {
 
         ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), cmdline.blacklist(), cmdline.moduleParameters(), log);
         DeviceEvents events = DeviceEvents.listen(loader, log);   // before the walk: no device falls between
-        loader.loadList();
-        List<String> asked = new ArrayList<>();
-        for (String extra : cmdline.modules()) asked.addAll(loader.loadByName(extra));
-        if (!asked.isEmpty()) log.info("liftoff.modules: loaded " + String.join(" ", asked));
-        events.coldplug();
+        try {
+            loader.loadList();
+            List<String> asked = new ArrayList<>();
+            for (String extra : cmdline.modules()) asked.addAll(loader.loadByName(extra));
+            if (!asked.isEmpty()) log.info("liftoff.modules: loaded " + String.join(" ", asked));
+            events.coldplug();
+        } catch (RuntimeException | Error e) {
+            // A bug here must not end PID 1: the root wait and the rescue shell still work without it.
+            log.error("liftoff itself failed while loading modules: " + e);
+        }
         ModuleLoader.Result modules = loader.result();
         log.info("modules loaded: " + modules.loaded() + " (" + modules.skipped() + " already there"
                 + (modules.failures().isEmpty() ? "" : ", failed: " + String.join(", ", modules.failures())) + ")");

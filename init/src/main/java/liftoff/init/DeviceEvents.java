@@ -46,13 +46,27 @@ final class DeviceEvents implements AutoCloseable {
 
     /** Starts loading the drivers of every device present now, each bus's as soon as that bus is read. */
     void coldplug() {
+        coldplug(Path.of("/sys"));
+    }
+
+    /**
+     * {@link #coldplug()} from the sysfs at {@code sysfs}. Without a readable /sys/bus (sysfs did
+     * not mount) it says so and loads nothing: the boot goes on to the root wait and, failing, to
+     * the rescue shell, instead of PID 1 dying on the exception.
+     */
+    void coldplug(Path sysfs) {
         long start = System.nanoTime();
         List<String> drivers = new ArrayList<>();
         int[] devices = {0};
-        Coldplug.walk(Path.of("/sys"), modaliases -> {
-            devices[0] += modaliases.size();
-            drivers.addAll(modules.startForDevices(modaliases, this::loaded));
-        });
+        try {
+            Coldplug.walk(sysfs, modaliases -> {
+                devices[0] += modaliases.size();
+                drivers.addAll(modules.startForDevices(modaliases, this::loaded));
+            });
+        } catch (SyscallException e) {
+            log.error("coldplug: no device list (" + e.getMessage() + "): drivers load only for devices that send uevents");
+            return;
+        }
         log.info("coldplug: " + devices[0] + " devices in " + ms(System.nanoTime() - start) + " ms, "
                 + (drivers.isEmpty() ? "no driver to load" : "loading " + String.join(" ", drivers)));
     }

@@ -3,10 +3,7 @@ package liftoff.init;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,7 +50,7 @@ class ModuleLoaderTest {
                 """);
         ModuleLoader loader = ModuleLoader.open(modulesRoot, "9.9.9-test", List.of(), Map.of("pair", "queue_depth=4"), new Log());
         String pairDevice = "pci:v00002222d00000001sv00000000sd00000000bc01sc00i00";
-        String console = consoleOf(() -> {
+        String console = DeviceEventsTest.consoleOf(() -> {
             loader.startForDevices(List.of("pci:v00001111d00000001sv00000000sd00000000bc01sc00i00", pairDevice, pairDevice), (d, ms) -> {});
             loader.startForModalias("virtio:d00000002v00001AF4", (d, ms) -> {});
             loader.awaitLoads();
@@ -63,18 +60,5 @@ class ModuleLoaderTest {
         assertTrue(console.contains(", \"queue_depth=4\", 0)"), "two devices: synchronous, the command line's parameters only\n" + console);
         assertTrue(console.lines().filter(l -> l.contains("module event did not load")).allMatch(l -> l.contains(", \"\", 0)")), console);
         assertEquals(3, loader.result().failures().size(), console);
-    }
-
-    /** What the log printed (to the console: there is no /dev/kmsg open) while {@code action} ran. */
-    private static String consoleOf(Runnable action) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(saved);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }
