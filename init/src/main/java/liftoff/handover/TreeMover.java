@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import liftoff.sys.DirEntry;
 import liftoff.sys.Errno;
 import liftoff.sys.Fs;
+import liftoff.sys.PathBytes;
 import liftoff.sys.Stat;
 import liftoff.sys.SyscallException;
 
@@ -42,7 +43,7 @@ final class TreeMover {
         for (DirEntry entry : Fs.readDirectory(from)) {
             if (entry.isDotOrDotDot() || Arrays.equals(entry.name(), skip)) continue;
             byte[] name = entry.name();
-            byte[] path = join(relative, name);
+            byte[] path = PathBytes.join(relative, name);
             try {
                 Stat st = Fs.stat(from, name, Fs.AT_SYMLINK_NOFOLLOW);
                 if (!st.sameMount(source)) continue;   // a mount point left behind: not ours to move
@@ -125,14 +126,5 @@ final class TreeMover {
             if (e.errno() == Errno.ENOENT) return null;
             throw e;
         }
-    }
-
-    private static byte[] join(byte[] relative, byte[] name) {
-        if (relative.length == 0) return name;
-        byte[] out = new byte[relative.length + 1 + name.length];
-        System.arraycopy(relative, 0, out, 0, relative.length);
-        out[relative.length] = '/';
-        System.arraycopy(name, 0, out, relative.length + 1, name.length);
-        return out;
     }
 }

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import liftoff.sys.DirEntry;
 import liftoff.sys.Fs;
+import liftoff.sys.PathBytes;
 import liftoff.sys.SyscallException;
 
 /**
@@ -25,8 +26,8 @@ import liftoff.sys.SyscallException;
  */
 final class Coldplug {
     private static final String[] OFF_BUS = {"devices/system/cpu/modalias", "devices/virtual/dmi/id/modalias"};
-    private static final byte[] DEVICES = "/devices".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MODALIAS = "/modalias".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DEVICES = "devices".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MODALIAS = "modalias".getBytes(StandardCharsets.US_ASCII);
     /** The kernel's limit for one sysfs attribute. */
     private static final int MAX_MODALIAS = 4096;
 
@@ -65,13 +66,13 @@ final class Coldplug {
         List<String> found = new ArrayList<>();
         int devices;
         try {
-            devices = Fs.openDirectory(buses, concat(bus, DEVICES));
+            devices = Fs.openDirectory(buses, PathBytes.join(bus, DEVICES));
         } catch (SyscallException e) {
             return found;   // not a bus directory
         }
         try {
             for (DirEntry device : Fs.readDirectory(devices)) {
-                if (!device.isDotOrDotDot()) read(devices, concat(device.name(), MODALIAS), found);
+                if (!device.isDotOrDotDot()) read(devices, PathBytes.join(device.name(), MODALIAS), found);
             }
         } finally {
             Fs.close(devices);
@@ -89,12 +90,5 @@ final class Coldplug {
         } catch (SyscallException e) {
             // a device going away while we look, or an attribute that refuses reads: nothing to load
         }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] joined = new byte[a.length + b.length];
-        System.arraycopy(a, 0, joined, 0, a.length);
-        System.arraycopy(b, 0, joined, a.length, b.length);
-        return joined;
     }
 }
