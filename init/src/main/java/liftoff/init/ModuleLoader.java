@@ -30,9 +30,10 @@ import liftoff.sys.SyscallException;
  * rest still load: the root may not need it.
  *
  * <p>Drivers found by modalias load in the background, one thread per driver: a driver's
- * finit_module returns only when its probe is done, and some probes wait long for hardware (the
- * PIIX IDE driver spends about 0.3 s resetting empty channels on QEMU's pc machine). Meanwhile the
- * boot goes on handling uevents and finds the root on another controller. Two threads that need
+ * finit_module returns only when its probe is done (unless it probes asynchronously, see
+ * {@link #ASYNC_PROBE}), and some probes wait long for hardware (the PIIX IDE driver spends about
+ * 0.3 s resetting empty channels on QEMU's pc machine). Meanwhile the boot goes on handling
+ * uevents and finds the root on another controller. Two threads that need
  * the same dependency share it: the first claims and loads it, the other waits for that load. At
  * the hand-over, loads not yet started are left to the real system ({@link #pauseForHandover}).
  */
@@ -143,10 +144,12 @@ final class ModuleLoader {
 
     private List<String> start(List<String> modaliases, boolean asyncWhenAlone, BiConsumer<String, Long> done) {
         if (database == null) return List.of();
+        Map<String, Integer> asking = new LinkedHashMap<>();   // modalias -> how many devices have it
+        for (String modalias : modaliases) asking.merge(modalias, 1, Integer::sum);
         Map<String, Integer> devices = new LinkedHashMap<>();   // driver -> how many devices ask for it
-        for (String modalias : modaliases) {
-            for (String driver : database.modulesForModalias(modalias)) {
-                if (!blacklist.contains(driver) && !claims.containsKey(driver)) devices.merge(driver, 1, Integer::sum);
+        for (Map.Entry<String, Integer> modalias : asking.entrySet()) {   // identical devices are matched once
+            for (String driver : database.modulesForModalias(modalias.getKey())) {
+                if (!blacklist.contains(driver) && !claims.containsKey(driver)) devices.merge(driver, modalias.getValue(), Integer::sum);
             }
         }
         for (Map.Entry<String, Integer> driver : devices.entrySet()) {
@@ -242,7 +245,7 @@ final class ModuleLoader {
     /** One module, unless blacklisted or present; true when it was loaded now. */
     private boolean load(ModuleDatabase.Module module, boolean honourBlacklist, String extraParameter) {
         String name = module.name();
-        if ((honourBlacklist && blacklist.contains(name)) || Files.isDirectory(Path.of("/sys/module", name))) {
+        if ((honourBlacklist && blacklist.contains(name)) || present(name)) {
             skipped.incrementAndGet();
             return false;
         }
@@ -253,7 +256,7 @@ final class ModuleLoader {
                 return false;
             }
             try {
-                int flags = module.path().endsWith(".ko") ? 0 : Modules.MODULE_INIT_COMPRESSED_FILE;
+                int flags = module.compression().isEmpty() ? 0 : Modules.MODULE_INIT_COMPRESSED_FILE;
                 Modules.finitModule(fd, parameters(name, extraParameter), flags);
             } finally {
                 Fs.close(fd);
