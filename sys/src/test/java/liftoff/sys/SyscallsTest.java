@@ -232,6 +232,41 @@ class SyscallsTest {
     }
 
     @Test
+    void wakeEndsAReceiveThatWouldWaitForEverOnceAndQueuedEventsComeFirst() throws Exception {
+        try (UeventSocket socket = UeventSocket.open()) {
+            Thread waker = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                socket.wake();
+            });
+            assertTrue(msUntilEmpty(socket, -1) >= 150, "a wait for ever ended by the wake, not before");
+            waker.join();
+            assertTrue(msUntilEmpty(socket, 300) >= 300, "the wake-up was used up: the next wait lasts its time");
+
+            socket.wake();
+            socket.wake();
+            Path trigger = Path.of("/sys/class/mem/null/uevent");
+            Assumptions.assumeTrue(Files.isWritable(trigger), "needs root to trigger a uevent");
+            Files.writeString(trigger, "change");
+            assertTrue(socket.receive(0).isPresent(), "the queued event comes before the wake-ups");
+            assertTrue(msUntilEmpty(socket, 0) < 300, "then the wake-up ends the wait");
+            assertTrue(msUntilEmpty(socket, 300) >= 300, "two wake-ups end one wait");
+        }
+    }
+
+    /** How long until receive(timeoutMs) gives nothing, skipping events the host's devices send meanwhile. */
+    private static long msUntilEmpty(UeventSocket socket, long timeoutMs) {
+        long start = System.nanoTime();
+        while (socket.receive(timeoutMs).isPresent()) {
+            // an event of the host's: not what is measured
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
     void ueventParsingTakesTheKernelFormatAndRejectsOthers() {
         byte[] kernel = "add@/devices/pci0000:00/0000:00:04.0/virtio1\0ACTION=add\0SUBSYSTEM=virtio\0MODALIAS=virtio:d00000002v00001AF4\0SEQNUM=9\0"
                 .getBytes(StandardCharsets.UTF_8);
