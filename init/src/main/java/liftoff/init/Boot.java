@@ -69,6 +69,7 @@ final class Boot {
             } catch (RuntimeException | Error e) {
                 reason = "liftoff itself failed: " + e;   // a bug must still end in a shell, not a panic
             }
+            loader.loadEverything();   // the person at the console may need every disk
             Rescue.run(reason, Report.of(cmdline, loader.result()), log);
         }
     }
@@ -83,6 +84,7 @@ final class Boot {
         LuksUnlock.openAll(cmdline, modules, events, log);
         VerityRoot.open(cmdline, modules, events, log);
         Path device = RootDevice.await(cmdline, events, log);
+        modules.rootFound();
         RootMount.mount(device, cmdline, NEW_ROOT, modules, log);
         String init = RootMount.chooseInit(cmdline, NEW_ROOT);
         linkDisks();
@@ -95,11 +97,7 @@ final class Boot {
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         modules.pauseForHandover();
         log.restoreRateLimit();
-        try {
-            SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);
-        } finally {
-            modules.resume();   // reached only when the switch failed: the rescue shell may need modules
-        }
+        SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);   // returns or throws only when it failed
     }
 
     /** /dev/disk/by-*, for the real root's fstab before its udev runs; a failure costs only the links. */

@@ -41,6 +41,7 @@ final class DeviceEvents implements AutoCloseable {
         } catch (SyscallException e) {
             log.warn("no uevents (" + e.getMessage() + "): polling sysfs for new devices instead");
         }
+        if (socket != null) modules.whenALoadEnds(socket::wake);   // polling looks again by itself
         return new DeviceEvents(socket, modules, log);
     }
 
@@ -69,6 +70,30 @@ final class DeviceEvents implements AutoCloseable {
         }
         log.info("coldplug: " + devices[0] + " devices in " + ms(System.nanoTime() - start) + " ms, "
                 + (drivers.isEmpty() ? "no driver to load" : "loading " + String.join(" ", drivers)));
+    }
+
+    /**
+     * The root wait looked at every disk present and none is its device. Handles the events that
+     * came while it looked; when none came, the next queued driver may start (true). False when
+     * events came: their drivers started and their disks are to be looked at first.
+     */
+    boolean noneOfTheDisksIsIt() {
+        if (socket != null) {
+            boolean any = false;
+            Optional<Uevent> event;
+            while ((event = receiveOrRewalk(0)) != null && event.isPresent()) {
+                handle(event.get());
+                any = true;
+            }
+            if (any || event == null) return false;
+        }
+        modules.disksExamined();
+        return true;
+    }
+
+    /** Starts every queued driver now (rootdelay=: all devices are to come up before the root wait looks). */
+    void loadAllDrivers() {
+        modules.loadEverything();
     }
 
     private void loaded(String driver, long ms) {

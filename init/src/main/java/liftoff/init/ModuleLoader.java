@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,28 +33,29 @@ import liftoff.sys.SyscallException;
  * rest still load: the root may not need it.
  *
  * <p>Drivers found by modalias load in the background, one thread per driver: a driver's
- * finit_module returns only when its probe is done (unless it probes asynchronously, see
- * {@link #ASYNC_PROBE}), and some probes wait long for hardware (the PIIX IDE driver spends about
- * 0.3 s resetting empty channels on QEMU's pc machine). Meanwhile the boot goes on handling
- * uevents and finds the root on another controller. Two threads that need
- * the same dependency share it: the first claims and loads it, the other waits for that load. At
- * the hand-over, loads not yet started are left to the real system ({@link #pauseForHandover}).
+ * finit_module returns only when its probe is done, and some probes wait long for hardware (the
+ * PIIX IDE driver spends about 0.2 s resetting its channels on QEMU's pc machine). Meanwhile the
+ * boot goes on handling uevents and finds the root on another controller. Two threads that need
+ * the same dependency share it: the first claims and loads it, the other waits for that load.
+ *
+ * <p>The drivers coldplug finds wait in a queue and start cheapest first (fewest bytes of module
+ * not loaded yet), at most one per CPU, each when the root wait has looked at every disk present
+ * and found none to be its device ({@link #disksExamined}; a load that ends wakes the root wait to
+ * look). Linking a module costs CPU, and on one CPU a driver for a controller that holds no root
+ * (ata_piix and libata beside virtio_blk: 0.24 s of a 0.9 s boot) delays the one that does; so
+ * does one that starts while the uevents of the last driver's devices are still unread. Drivers
+ * that uevents ask for start at once: they are the next step down from a driver just loaded. Once
+ * the root is found the queue stops; at the hand-over, drivers not yet started are left to the
+ * real system ({@link #pauseForHandover}), whose udev loads them for their devices.
+ *
+ * <p>Probes are synchronous (no async_probe=1): the queue takes a load's end to mean its devices
+ * are there. Measured with async_probe=1 for drivers with one device: virtio_pci's load ended
+ * before its probe ran, the queue started ata_generic beside that probe, and the real init came
+ * 0.1 s later. (With it for every driver, a verity boot's two virtio disks also came up swapped.)
  */
 final class ModuleLoader {
     /** Written by `liftoff build`: the modules no device asks for, absolute paths, dependencies first. */
     static final String LOAD_LIST = "liftoff.load";
-
-    /**
-     * For a driver that exactly one device present at coldplug asks for: its probe runs in the
-     * kernel's async workers and finit_module returns once the driver is registered, so a slow
-     * probe (ata_piix resetting empty IDE channels, AHCI waiting for links) does not hold the exec,
-     * which waits for every thread still inside finit_module. Never for a driver with two or more
-     * devices, nor for one a uevent asks for (more of its devices may follow): their probes would
-     * end in any order, and so would the names (vda, vdb) given in probe order. Measured both
-     * ways: with async probes for every driver, a verity boot's two virtio disks came up swapped.
-     * A driver that must probe synchronously says so itself and the kernel ignores the request.
-     */
-    static final String ASYNC_PROBE = "async_probe=1";
 
     /** The totals for the log and for the rescue report. */
     record Result(int loaded, int skipped, List<String> failures) {}
@@ -67,13 +71,40 @@ final class ModuleLoader {
     private final AtomicInteger skipped = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<Thread> loaders = new CopyOnWriteArrayList<>();
-    /** Guards {@link #paused} against a module file being opened while the root switches. */
-    private final Object handover = new Object();
-    private boolean paused;
 
-    private ModuleLoader(Path dir, ModuleDatabase database, Set<String> blacklist, Map<String, String> parameters, Log log) {
+    /**
+     * A load that has run this long no longer holds a CPU's turn: it is waiting for its hardware
+     * (a synchronous probe), and the next queued driver starts beside it.
+     */
+    private static final long WAITING_FOR_HARDWARE_NANOS = 1_000_000_000L;
+
+    private enum Phase { LOOKING_FOR_ROOT, ROOT_FOUND, HANDOVER }
+
+    /** A coldplug driver waiting for its turn; {@code bytes}: its and its dependencies' files not loaded yet. */
+    private record Queued(String driver, long bytes, BiConsumer<String, Long> done) {}
+
+    /** Guards the fields below, and keeps a module file from being opened while the root switches. */
+    private final Object lock = new Object();
+    private Phase phase = Phase.LOOKING_FOR_ROOT;
+    private final PriorityQueue<Queued> queue = new PriorityQueue<>(Comparator.comparingLong(Queued::bytes).thenComparing(Queued::driver));
+    /** Loads in flight (coldplug and uevent threads) and when each started. */
+    private final Map<Thread, Long> running = new HashMap<>();
+    /** Entries of /sys/class/block when the root wait last found its device among none of them. */
+    private int disksExamined;
+    /** Told when a load ends: wakes the root wait, whose next look may start the next queued driver. */
+    private volatile Runnable loadEnded = () -> { };
+
+    /** /sys/class/block: the disks and partitions the kernel has made. */
+    private final Path blockDevices;
+    /** How many queued drivers may load at once (not counting those waiting for hardware). */
+    private final int cpus;
+
+    private ModuleLoader(Path dir, ModuleDatabase database, Path blockDevices, int cpus, Set<String> blacklist,
+            Map<String, String> parameters, Log log) {
         this.dir = dir;
         this.database = database;
+        this.blockDevices = blockDevices;
+        this.cpus = cpus;
         this.blacklist = blacklist;
         this.parameters = parameters;
         this.log = log;
@@ -84,12 +115,16 @@ final class ModuleLoader {
      * loads nothing and says why (an image built for another kernel).
      */
     static ModuleLoader open(String kernelRelease, Collection<String> blacklist, Map<String, String> parameters, Log log) {
-        return open(Path.of("/lib/modules"), kernelRelease, blacklist, parameters, log);
+        return open(Path.of("/lib/modules"), Path.of("/sys/class/block"), Runtime.getRuntime().availableProcessors(),
+                kernelRelease, blacklist, parameters, log);
     }
 
-    /** {@link #open} with the modules under {@code modulesRoot} instead of /lib/modules (tests). */
-    static ModuleLoader open(Path modulesRoot, String kernelRelease, Collection<String> blacklist, Map<String, String> parameters,
-            Log log) {
+    /**
+     * {@link #open} with the modules under {@code modulesRoot} instead of /lib/modules, the disks
+     * listed in {@code blockDevices} instead of /sys/class/block and {@code cpus} CPUs (tests).
+     */
+    static ModuleLoader open(Path modulesRoot, Path blockDevices, int cpus, String kernelRelease, Collection<String> blacklist,
+            Map<String, String> parameters, Log log) {
         Path dir = modulesRoot.resolve(kernelRelease);
         ModuleDatabase database = null;
         if (Files.isRegularFile(dir.resolve("modules.dep"))) {
@@ -104,7 +139,7 @@ final class ModuleLoader {
         }
         Set<String> names = new HashSet<>();
         blacklist.forEach(name -> names.add(ModuleDatabase.normalize(name)));
-        return new ModuleLoader(dir, database, names, parameters, log);
+        return new ModuleLoader(dir, database, blockDevices, cpus, names, parameters, log);
     }
 
     Result result() {
@@ -120,51 +155,155 @@ final class ModuleLoader {
             for (String line : Files.readAllLines(list)) {
                 if (!line.isBlank()) names.add(ModuleDatabase.nameOf(line.strip()));
             }
-            loadNamed(names, true, null);
+            loadNamed(names, true);
         } catch (IOException e) {
             log.error("cannot read " + list + ": " + e.getMessage());
         }
     }
 
     /**
-     * Coldplug: starts loading the drivers that the devices present ask for (one modalias per
-     * device, duplicates for identical devices), each with what it needs, in a thread of its own;
-     * returns their names. A driver only one device asks for probes asynchronously (see
-     * {@link #ASYNC_PROBE}). {@code done} is told each driver that loaded and how long its thread
-     * took. modprobe.blacklist= keeps a driver from being loaded this way.
+     * Coldplug: queues the drivers that the devices present ask for (one modalias per device,
+     * duplicates for identical devices), each to load with what it needs in a thread of its own when
+     * its turn comes (see the class comment); returns their names, cheapest first. {@code done} is
+     * told each driver that loaded and how long its thread took. modprobe.blacklist= keeps a driver
+     * from being loaded this way.
      */
     List<String> startForDevices(List<String> modaliases, BiConsumer<String, Long> done) {
         return start(modaliases, true, done);
     }
 
-    /** A uevent's device: starts loading its driver (if not tried yet), probing synchronously. */
+    /** A uevent's device: starts loading its driver at once (if not tried yet). */
     List<String> startForModalias(String modalias, BiConsumer<String, Long> done) {
         return start(List.of(modalias), false, done);
     }
 
-    private List<String> start(List<String> modaliases, boolean asyncWhenAlone, BiConsumer<String, Long> done) {
+    private List<String> start(List<String> modaliases, boolean coldplug, BiConsumer<String, Long> done) {
         if (database == null) return List.of();
-        Map<String, Integer> asking = new LinkedHashMap<>();   // modalias -> how many devices have it
-        for (String modalias : modaliases) asking.merge(modalias, 1, Integer::sum);
-        Map<String, Integer> devices = new LinkedHashMap<>();   // driver -> how many devices ask for it
-        for (Map.Entry<String, Integer> modalias : asking.entrySet()) {   // identical devices are matched once
-            for (String driver : database.modulesForModalias(modalias.getKey())) {
-                if (!blacklist.contains(driver) && !claims.containsKey(driver)) devices.merge(driver, modalias.getValue(), Integer::sum);
+        Set<String> drivers = new LinkedHashSet<>();
+        for (String modalias : new LinkedHashSet<>(modaliases)) {   // identical devices are matched once
+            for (String driver : database.modulesForModalias(modalias)) {
+                if (!blacklist.contains(driver) && !claims.containsKey(driver)) drivers.add(driver);
             }
         }
-        for (Map.Entry<String, Integer> driver : devices.entrySet()) {
-            String name = driver.getKey();
-            String extra = asyncWhenAlone && driver.getValue() == 1 ? ASYNC_PROBE : null;
-            long start = System.nanoTime();
-            loaders.add(Thread.ofPlatform().name("modprobe " + name).daemon().start(() -> {
-                if (loadNamed(List.of(name), false, extra).contains(name)) done.accept(name, (System.nanoTime() - start) / 1_000_000);
-            }));
+        synchronized (lock) {
+            queue.forEach(waiting -> drivers.remove(waiting.driver()));   // a walk after lost uevents finds them again
+            if (!coldplug) {
+                drivers.forEach(driver -> begin(driver, done));
+                return List.copyOf(drivers);
+            }
+            List<Queued> batch = new ArrayList<>();
+            for (String driver : drivers) batch.add(new Queued(driver, bytesToLoad(driver), done));
+            batch.sort(queue.comparator());
+            queue.addAll(batch);
+            dispatch(false);
+            return batch.stream().map(Queued::driver).toList();
         }
-        return List.copyOf(devices.keySet());
     }
 
-    /** Waits until every driver started so far has loaded (or failed). */
+    /** The size of the module files {@code driver} needs that no thread has claimed yet: what its load reads and links. */
+    private long bytesToLoad(String driver) {
+        long bytes = 0;
+        for (ModuleDatabase.Module module : database.loadOrder(List.of(driver), missing -> { })) {
+            if (claims.containsKey(module.name())) continue;
+            try {
+                bytes += Fs.stat(dir.resolve(module.path()).toString()).size();
+            } catch (SyscallException e) {
+                // the load reports it; as a cost it is nothing
+            }
+        }
+        return bytes;
+    }
+
+    /** Starts the queued drivers whose turn it is (all of them when {@code everything}); with {@link #lock} held. */
+    private void dispatch(boolean everything) {
+        if (phase != Phase.LOOKING_FOR_ROOT) return;
+        while (!queue.isEmpty() && (everything || (loadsOnCpu() < cpus && diskCount() <= disksExamined))) {
+            Queued next = queue.poll();
+            begin(next.driver(), next.done());
+        }
+    }
+
+    private int loadsOnCpu() {
+        long now = System.nanoTime();
+        int count = 0;
+        for (long started : running.values()) {
+            if (now - started < WAITING_FOR_HARDWARE_NANOS) count++;
+        }
+        return count;
+    }
+
+    /** Starts loading {@code driver} in a thread of its own; with {@link #lock} held. */
+    private void begin(String driver, BiConsumer<String, Long> done) {
+        long start = System.nanoTime();
+        Thread thread = Thread.ofPlatform().name("modprobe " + driver).daemon().unstarted(() -> {
+            try {
+                if (loadNamed(List.of(driver), false).contains(driver)) done.accept(driver, (System.nanoTime() - start) / 1_000_000);
+            } finally {
+                synchronized (lock) {
+                    running.remove(Thread.currentThread());
+                }
+                loadEnded.run();
+            }
+        });
+        running.put(thread, start);
+        loaders.add(thread);
+        thread.start();
+    }
+
+    /** The entries of /sys/class/block: every disk and partition the kernel has made so far. */
+    private int diskCount() {
+        try {
+            int fd = Fs.openDirectory(blockDevices.toString());
+            try {
+                return Fs.readDirectory(fd).size();
+            } finally {
+                Fs.close(fd);
+            }
+        } catch (SyscallException e) {
+            return 0;
+        }
+    }
+
+    /** {@code action} runs in each loader thread as its load ends (DeviceEvents: wake the root wait). */
+    void whenALoadEnds(Runnable action) {
+        loadEnded = action;
+    }
+
+    /**
+     * The root wait looked at every disk present and none is the device it waits for: the next
+     * queued driver may start (when a CPU is free).
+     */
+    void disksExamined() {
+        synchronized (lock) {
+            disksExamined = diskCount();
+            dispatch(false);
+        }
+    }
+
+    /** The root device is there: the queued drivers wait, and are left to the real system at the hand-over. */
+    void rootFound() {
+        synchronized (lock) {
+            if (phase == Phase.LOOKING_FOR_ROOT) phase = Phase.ROOT_FOUND;
+        }
+    }
+
+    /**
+     * Starts every queued driver now and loads whatever comes from now on: for the rescue shell
+     * (after a failed mount or hand-over, the person at the console may need every disk) and for
+     * rootdelay=, which asks for all devices to settle.
+     */
+    void loadEverything() {
+        synchronized (lock) {
+            phase = Phase.LOOKING_FOR_ROOT;
+            dispatch(true);
+        }
+    }
+
+    /** Waits until every driver found so far has loaded (or failed), starting the queued ones now. */
     void awaitLoads() {
+        synchronized (lock) {
+            dispatch(true);
+        }
         for (Thread loader : loaders) {
             try {
                 loader.join();
@@ -176,6 +315,13 @@ final class ModuleLoader {
         }
     }
 
+    /** The coldplug drivers waiting for their turn, cheapest first. */
+    List<String> queued() {
+        synchronized (lock) {
+            return queue.stream().sorted(queue.comparator()).map(Queued::driver).toList();
+        }
+    }
+
     /**
      * Stops loading before the root switch: after it, /lib/modules would name the real root's
      * files, and the old root's are being deleted. A load under way finishes (exec waits for it);
@@ -183,15 +329,10 @@ final class ModuleLoader {
      * /lib/modules.
      */
     void pauseForHandover() {
-        synchronized (handover) {
-            paused = true;
-        }
-    }
-
-    /** Loads again after a hand-over that failed (the rescue shell may need modules). */
-    void resume() {
-        synchronized (handover) {
-            paused = false;
+        synchronized (lock) {
+            phase = Phase.HANDOVER;
+            List<String> left = queued();
+            if (!left.isEmpty()) log.info("not loaded, no root needs them (the real system's udev loads them): " + String.join(" ", left));
         }
     }
 
@@ -203,7 +344,7 @@ final class ModuleLoader {
             log.warn("module " + name + " is not in this image");
             return List.of();
         }
-        return loadNamed(List.of(name), false, null);
+        return loadNamed(List.of(name), false);
     }
 
     /** The module {@code name} is, or that an exact alias such as "fs-xfs" names; null when the image has none. */
@@ -219,7 +360,7 @@ final class ModuleLoader {
     }
 
     /** Loads {@code names} in dependency order; returns the names loaded now. */
-    private List<String> loadNamed(List<String> names, boolean honourBlacklist, String driverParameter) {
+    private List<String> loadNamed(List<String> names, boolean honourBlacklist) {
         List<String> loadedNow = new ArrayList<>();
         List<ModuleDatabase.Module> order = database.loadOrder(names, missing -> {
             failures.add(missing + ": not in this image");
@@ -234,7 +375,7 @@ final class ModuleLoader {
                 continue;
             }
             try {
-                if (load(module, honourBlacklist, names.contains(name) ? driverParameter : null)) loadedNow.add(name);
+                if (load(module, honourBlacklist)) loadedNow.add(name);
             } finally {
                 claim.complete(null);
             }
@@ -243,7 +384,7 @@ final class ModuleLoader {
     }
 
     /** One module, unless blacklisted or present; true when it was loaded now. */
-    private boolean load(ModuleDatabase.Module module, boolean honourBlacklist, String extraParameter) {
+    private boolean load(ModuleDatabase.Module module, boolean honourBlacklist) {
         String name = module.name();
         if ((honourBlacklist && blacklist.contains(name)) || present(name)) {
             skipped.incrementAndGet();
@@ -257,7 +398,7 @@ final class ModuleLoader {
             }
             try {
                 int flags = module.compression().isEmpty() ? 0 : Modules.MODULE_INIT_COMPRESSED_FILE;
-                Modules.finitModule(fd, parameters(name, extraParameter), flags);
+                Modules.finitModule(fd, parameters.getOrDefault(name, ""), flags);
             } finally {
                 Fs.close(fd);
             }
@@ -274,16 +415,10 @@ final class ModuleLoader {
         }
     }
 
-    /** The command line's parameters for the module, after {@code extra} when there is one (the command line wins). */
-    private String parameters(String module, String extra) {
-        String given = parameters.getOrDefault(module, "");
-        return extra == null ? given : given.isEmpty() ? extra : extra + " " + given;
-    }
-
     /** The module file opened, or null once the hand-over has begun: an open file outlives the switch, a path does not. */
     private Integer openUnlessPaused(Path file) {
-        synchronized (handover) {
-            return paused ? null : Fs.openat(Fs.AT_FDCWD, file.toString(), Fs.O_RDONLY | Fs.O_CLOEXEC, 0);
+        synchronized (lock) {
+            return phase == Phase.HANDOVER ? null : Fs.openat(Fs.AT_FDCWD, file.toString(), Fs.O_RDONLY | Fs.O_CLOEXEC, 0);
         }
     }
 

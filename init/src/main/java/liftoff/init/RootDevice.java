@@ -24,6 +24,7 @@ final class RootDevice {
         if (spec == null) throw new Boot.BootFailure("no usable root= on the kernel command line");
         if (cmdline.rootDelaySeconds() > 0) {
             log.info("rootdelay=" + cmdline.rootDelaySeconds() + ": waiting before looking for " + spec);
+            events.loadAllDrivers();   // what the delay is for: every device to come up
             sleep(cmdline.rootDelaySeconds() * 1000L);
         }
         return await(spec, "root device", cmdline, events, log);
@@ -49,7 +50,9 @@ final class RootDevice {
             if (limitMs >= 0 && waitedMs >= limitMs) {
                 throw new Boot.BootFailure("the " + what + " " + spec + " did not appear within " + limitMs / 1000 + " s");
             }
-            events.awaitBlockDevice(limitMs < 0 ? RECHECK_MS : Math.min(RECHECK_MS, limitMs - waitedMs));
+            if (events.noneOfTheDisksIsIt()) {   // else events came while looking: look again at once
+                events.awaitBlockDevice(limitMs < 0 ? RECHECK_MS : Math.min(RECHECK_MS, limitMs - waitedMs));
+            }
         }
     }
 

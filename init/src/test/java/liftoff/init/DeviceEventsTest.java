@@ -52,7 +52,7 @@ class DeviceEventsTest {
         for (String name : List.of("alone", "pair")) Files.writeString(dir.resolve(name + ".ko"), "not an ELF file");
         Files.writeString(work.resolve("modules/9.9.9-test/modules.dep"), "kernel/alone.ko:\nkernel/pair.ko:\n");
         Files.writeString(work.resolve("modules/9.9.9-test/modules.alias"), aliases);
-        return ModuleLoader.open(work.resolve("modules"), "9.9.9-test", List.of(), Map.of(), new Log());
+        return ModuleLoader.open(work.resolve("modules"), work.resolve("sys/class/block"), 1, "9.9.9-test", List.of(), Map.of(), new Log());
     }
 
     /** What the log printed (to the console: there is no /dev/kmsg open) while {@code action} ran. */
