@@ -48,6 +48,30 @@ class ModuleDatabaseTest {
     }
 
     @Test
+    void anAliasOfTwoModulesLoadsBothAsModprobeDoes(@TempDir Path dir) throws IOException {
+        // Debian's generic kernel: ext4's softdep names crc32c by an alias that two modules carry;
+        // crc32c_intel fails on a CPU without SSE 4.2, and ext4 mounts with crc32c_generic.
+        Files.writeString(dir.resolve("modules.dep"), """
+                kernel/arch/x86/crypto/crc32c-intel.ko:
+                kernel/crypto/crc32c_generic.ko:
+                kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko
+                kernel/fs/jbd2/jbd2.ko:
+                """);
+        Files.writeString(dir.resolve("modules.alias"), """
+                alias crypto-crc32c crc32c_intel
+                alias crc32c crc32c_intel
+                alias crypto-crc32c crc32c_generic
+                alias crc32c crc32c_generic
+                """);
+        Files.writeString(dir.resolve("modules.softdep"), "softdep ext4 pre: crypto-crc32c\nsoftdep jbd2 pre: crypto-crc32c\n");
+        ModuleDatabase db = ModuleDatabase.load(dir);
+        assertEquals(List.of("crc32c_intel", "crc32c_generic", "jbd2", "ext4"), names(db.loadOrder(List.of("ext4"), m -> {})));
+        assertEquals(List.of("crc32c_intel", "crc32c_generic"), names(db.findAll("crc32c")));
+        assertEquals("crc32c_intel", db.find("crc32c").name());
+        assertEquals(List.of("ext4"), names(db.findAll("ext4")), "a module's own name wins over aliases");
+    }
+
+    @Test
     void aCycleInAHandMadeFileEndsAndTheOrderIsStable() throws IOException {
         ModuleDatabase db = ModuleDatabase.load(FIXTURE);
         assertEquals(List.of("b", "a"), names(db.loadOrder(List.of("a"), m -> {})));

@@ -164,19 +164,23 @@ class StorageBootTest {
     }
 
     @Test
-    void ahciRootOnQ35WithTheGenericKernel(TestInfo test) throws Exception {
+    void ahciRootOnQ35WithTheGenericKernelOnACpuWithoutSse42(TestInfo test) throws Exception {
         // The cloud kernel has no AHCI driver: this image is built for Debian's generic kernel.
+        // Its ext4 is a module whose softdep names crc32c by an alias of two modules; on qemu64
+        // (no SSE 4.2) crc32c_intel has nothing to serve, and without crc32c_generic beside it
+        // the mount failed ("EXT4-fs (sda1): Cannot load crc32c driver.").
         Kernel generic = Kernel.newestInstalled(Kernel.Flavour.GENERIC);
         Path genericImage = work.resolve("generic-kernel.img");
         new ImageBuilder(work.resolve("cache"), 0, line -> { })
                 .build(BuildConfig.defaults().with("KERNEL_VERSION", generic.version()), genericImage);
         QemuExit exit = keep(new Qemu(generic.image()).initrd(genericImage).machine(Qemu.Machine.Q35).disk(gptDisk, DiskBus.AHCI)
-                .icount(true).append("root=PARTUUID=" + PARTITION_UUID).timeout(BOOT).run(), test);
+                .cpu("qemu64").icount(true).append("root=PARTUUID=" + PARTITION_UUID).timeout(BOOT).run(), test);
         assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.AHCI));
         assertTrue(line(exit, "liftoff: coldplug: ").matches(".*loading .*\\bahci\\b.*"), exit.console());
         line(exit, "liftoff: uevent: loading sd_mod for scsi:t-0x00");
         for (String driver : new String[] {"ahci", "sd_mod"}) assertTrue(loaded(exit, driver), driver);
         assertFalse(loading(exit, "ata_piix"), "q35 has no PIIX IDE\n" + exit.console());
+        line(exit, "liftoff: module crc32c_intel has nothing to serve here (ENODEV)");
     }
 
     @Test

@@ -126,18 +126,26 @@ public final class ModuleDatabase {
         return builtin.contains(normalize(name));
     }
 
-    /** The module called {@code name}, or else the single module an exact (wildcard-free) alias names. */
+    /** The module called {@code name}, or else the first module an exact (wildcard-free) alias names. */
     public Module find(String name) {
+        List<Module> found = findAll(name);
+        return found.isEmpty() ? null : found.getFirst();
+    }
+
+    /**
+     * The module called {@code name}, or else every module an exact alias names, in file order, as
+     * modprobe loads them all: "crypto-crc32c" is both crc32c_intel and crc32c_generic, and on a
+     * CPU without SSE 4.2 only the second loads.
+     */
+    public List<Module> findAll(String name) {
         Module module = modules.get(normalize(name));
-        if (module != null) {
-            return module;
-        }
+        if (module != null) return List.of(module);
+        List<Module> found = new ArrayList<>();
         for (Alias alias : aliases) {
-            if (alias.pattern.equals(name)) {
-                return modules.get(alias.module);
-            }
+            Module named = alias.pattern.equals(name) ? modules.get(alias.module) : null;
+            if (named != null && !found.contains(named)) found.add(named);
         }
-        return null;
+        return found;
     }
 
     /**
@@ -160,11 +168,12 @@ public final class ModuleDatabase {
         if (isBuiltin(name)) {
             return;
         }
-        Module module = find(name);
-        if (module == null) {
-            missing.accept(name);
-            return;
-        }
+        List<Module> found = findAll(name);
+        if (found.isEmpty()) missing.accept(name);
+        for (Module module : found) place(module, ordered, visiting, missing);
+    }
+
+    private void place(Module module, Map<String, Module> ordered, Set<String> visiting, Consumer<String> missing) {
         if (ordered.containsKey(module.name) || !visiting.add(module.name)) {
             return; // already placed, or a dependency cycle (depmod refuses those; a hand-made file may not)
         }
