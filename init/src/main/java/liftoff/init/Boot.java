@@ -44,17 +44,17 @@ final class Boot {
         ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), cmdline.blacklist(), cmdline.moduleParameters(), log);
         DeviceEvents events = DeviceEvents.listen(loader, log);   // before the walk: no device falls between
         try {
-            loader.loadList();
             List<String> asked = new ArrayList<>();
             for (String extra : cmdline.modules()) asked.addAll(loader.loadByName(extra));
             if (!asked.isEmpty()) log.info("liftoff.modules: loaded " + String.join(" ", asked));
             events.coldplug();
+            loader.startList();
         } catch (RuntimeException | Error e) {
             // A bug here must not end PID 1: the root wait and the rescue shell still work without it.
             log.error("liftoff itself failed while loading modules: " + e);
         }
         ModuleLoader.Result modules = loader.result();
-        log.info("modules loaded: " + modules.loaded() + " (" + modules.skipped() + " already there"
+        log.info("modules loaded: " + modules.loaded() + " (" + modules.skipped() + " skipped"
                 + (modules.failures().isEmpty() ? "" : ", failed: " + String.join(", ", modules.failures())) + ")");
 
         while (true) {
@@ -95,6 +95,7 @@ final class Boot {
         List<String> args = new ArrayList<>(cmdline.initArguments());
         log.info("memory: " + Memory.summary());
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
+        modules.awaitList();
         modules.pauseForHandover();
         log.restoreRateLimit();
         SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);   // returns or throws only when it failed

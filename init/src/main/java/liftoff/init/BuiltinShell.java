@@ -123,7 +123,7 @@ final class BuiltinShell {
         ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), List.of(), Map.of(), log);
         loader.loadByName(name);
         ModuleLoader.Result r = loader.result();
-        out.println(name + ": " + r.loaded() + " loaded, " + r.skipped() + " already there"
+        out.println(name + ": " + r.loaded() + " loaded, " + r.skipped() + " skipped"
                 + (r.failures().isEmpty() ? "" : ", failed: " + r.failures()));
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import liftoff.init.modules.ModuleDatabase;
+import liftoff.sys.DirEntry;
 import liftoff.sys.Errno;
 import liftoff.sys.Fs;
 import liftoff.sys.Modules;
@@ -57,7 +58,10 @@ final class ModuleLoader {
     /** Written by `liftoff build`: the modules no device asks for, absolute paths, dependencies first. */
     static final String LOAD_LIST = "liftoff.load";
 
-    /** The totals for the log and for the rescue report. */
+    /**
+     * The totals for the log and for the rescue report; {@code skipped}: built in, loaded already,
+     * or with nothing to serve on this machine (ENODEV).
+     */
     record Result(int loaded, int skipped, List<String> failures) {}
 
     private final Path dir;
@@ -71,6 +75,7 @@ final class ModuleLoader {
     private final AtomicInteger skipped = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<Thread> loaders = new CopyOnWriteArrayList<>();
+    private volatile Thread listLoader;
 
     /**
      * A load that has run this long no longer holds a CPU's turn: it is waiting for its hardware
@@ -146,8 +151,30 @@ final class ModuleLoader {
         return new Result(loaded.get(), skipped.get(), List.copyOf(failures));
     }
 
-    /** The image's liftoff.load list: what no device asks for (filesystems, device-mapper), in order. */
-    void loadList() {
+    /**
+     * Starts loading the image's liftoff.load list (what no device asks for: ext4 and its
+     * dependencies on Debian's generic kernel, modules named at build time) in a thread of its own,
+     * beside the drivers: the boot keeps handling uevents meanwhile, and the root's filesystem
+     * module, if it is on the list, is waited for by the mount that needs it. The list does not
+     * count against the queue's CPUs: it is loaded before the hand-over whatever the root
+     * ({@link #awaitList}).
+     */
+    void startList() {
+        listLoader = Thread.ofPlatform().name("modprobe " + LOAD_LIST).daemon().start(this::loadList);
+    }
+
+    /** Waits until the liftoff.load list has loaded (or failed): before the hand-over, which must not cut it short. */
+    void awaitList() {
+        Thread list = listLoader;
+        if (list == null) return;
+        try {
+            list.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loadList() {
         Path list = dir.resolve(LOAD_LIST);
         if (database == null || !Files.isRegularFile(list)) return;
         try {
@@ -255,7 +282,11 @@ final class ModuleLoader {
         try {
             int fd = Fs.openDirectory(blockDevices.toString());
             try {
-                return Fs.readDirectory(fd).size();
+                int disks = 0;
+                for (DirEntry entry : Fs.readDirectory(fd)) {
+                    if (!entry.isDotOrDotDot()) disks++;
+                }
+                return disks;
             } finally {
                 Fs.close(fd);
             }
@@ -407,6 +438,11 @@ final class ModuleLoader {
         } catch (SyscallException e) {
             if (e.errno() == Errno.EEXIST) {
                 skipped.incrementAndGet();
+            } else if (e.errno() == Errno.ENODEV) {
+                // The module's init found nothing to serve: a CPU feature it needs is missing
+                // (crc32c_intel without SSE 4.2, loaded because an alias names it beside crc32c_generic).
+                skipped.incrementAndGet();
+                log.info("module " + name + " has nothing to serve here (ENODEV)");
             } else {
                 failures.add(name + ": " + e.errnoName());
                 log.warn("module " + name + " did not load: " + e.getMessage());
