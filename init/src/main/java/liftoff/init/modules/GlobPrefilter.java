@@ -4,17 +4,25 @@ package liftoff.init.modules;
  * Literal text that every string a {@link Glob} pattern matches must hold: the pattern's text before
  * its first special character, which the string starts with, and the longest literal run after that,
  * which the string contains further on. {@link String#startsWith} and {@link String#indexOf} reject
- * nearly every modules.alias pattern of a bus that way, far cheaper under -Xint than Glob.matches,
- * whose backtracking over a class pattern such as "pci:v*d*sv*sd*bc01sc06i01*" is all calls.
+ * most modules.alias patterns that way, far cheaper under -Xint than Glob.matches, whose
+ * backtracking over a class pattern such as "pci:v*d*sv*sd*bc01sc06i01*" is all calls;
+ * {@link ModaliasIndex} files the patterns by their prefix.
  */
 record GlobPrefilter(String prefix, String run) {
-    static GlobPrefilter of(String pattern) {
+    /** The pattern's text before its first special character: what every match starts with. */
+    static String literalPrefix(String pattern) {
         char[] chars = pattern.toCharArray();   // a charAt per character is several calls when interpreted
         int first = 0;
         while (first < chars.length && !special(chars[first])) first++;
+        return pattern.substring(0, first);
+    }
+
+    static GlobPrefilter of(String pattern) {
+        String prefix = literalPrefix(pattern);
+        char[] chars = pattern.toCharArray();
         String longest = "";
-        int start = first;   // where the current run of literal characters began
-        int i = first;
+        int start = prefix.length();   // where the current run of literal characters began
+        int i = start;
         while (i < chars.length) {
             char c = chars[i];
             if (!special(c)) {
@@ -27,7 +35,7 @@ record GlobPrefilter(String prefix, String run) {
             start = i;
         }
         if (chars.length - start > longest.length()) longest = pattern.substring(start);
-        return new GlobPrefilter(pattern.substring(0, first), longest);
+        return new GlobPrefilter(prefix, longest);
     }
 
     /** False when the pattern cannot match {@code text}; true says only that it may. */
