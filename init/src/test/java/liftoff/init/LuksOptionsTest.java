@@ -46,6 +46,19 @@ class LuksOptionsTest {
     }
 
     @Test
+    void uuidsAndNamesAreCheckedCharacterByCharacter() {
+        assertTrue(LuksOptions.isUuid(A) && LuksOptions.isUuid(A.toUpperCase()));
+        for (String bad : List.of(A.substring(1), A + "0", A.replace('-', '0'), A.replace("0b7d3c2e-", "0b7d3c2e1-").substring(0, 36),
+                A.replace('a', 'g'), A.replace('0', '\u0660'), A.replace('0', '\uFF10'), "")) {
+            assertFalse(LuksOptions.isUuid(bad), bad);
+        }
+        assertTrue(LuksOptions.isName("luks-" + A) && LuksOptions.isName("a.b+c_d-9") && LuksOptions.isName("x".repeat(127)));
+        for (String bad : List.of("", "x".repeat(128), "bad/name", "sp ace", "\u00e9t\u00e9", "tab\t")) {
+            assertFalse(LuksOptions.isName(bad), bad);
+        }
+    }
+
+    @Test
     void noLuksOptionsNoVolumes() {
         assertEquals(List.of(), LuksOptions.from(Cmdline.parse("root=/dev/vda rw")).volumes());
     }
