@@ -55,7 +55,10 @@ final class AotStatus {
         List<String> options = new ArrayList<>();
         for (String arg : read(cmdline).split("\0")) {
             if (arg.startsWith("@")) {
-                read(Path.of(arg.substring(1))).lines().map(String::strip).filter(s -> !s.isEmpty()).forEach(options::add);
+                for (String line : read(Path.of(arg.substring(1))).split("\n")) {   // plain loops: no lambdas to link at boot
+                    String option = line.strip();
+                    if (!option.isEmpty()) options.add(option);
+                }
             } else {
                 options.add(arg);
             }
@@ -81,8 +84,13 @@ final class AotStatus {
         return false;
     }
 
+    /** The last option's value that starts with {@code prefix}, as the JVM takes the last of a repeated option. */
     private static Optional<String> value(List<String> options, String prefix) {
-        return options.stream().filter(o -> o.startsWith(prefix)).map(o -> o.substring(prefix.length())).reduce((a, b) -> b);
+        String last = null;
+        for (String option : options) {
+            if (option.startsWith(prefix)) last = option.substring(prefix.length());
+        }
+        return Optional.ofNullable(last);
     }
 
     /** A file's text, empty when it cannot be read: a status report must never stop the boot. */

@@ -39,7 +39,7 @@ final class Boot {
         for (String problem : cmdline.problems()) log.warn("kernel command line: " + problem);
         Optional<String> aotProblem = AotStatus.problem();
         log.info(StartupTimes.startedLine(mainNanos, mountedNanos, System.nanoTime(), aotProblem.isEmpty()));
-        aotProblem.ifPresent(reason -> log.warn("AOT cache not used: " + reason));
+        if (aotProblem.isPresent()) log.warn("AOT cache not used: " + aotProblem.get());
 
         ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), cmdline.blacklist(), cmdline.moduleParameters(), log);
         DeviceEvents events = DeviceEvents.listen(loader, log);   // before the walk: no device falls between

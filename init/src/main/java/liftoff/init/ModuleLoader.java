@@ -88,10 +88,19 @@ final class ModuleLoader {
     /** A coldplug driver waiting for its turn; {@code bytes}: its and its dependencies' files not loaded yet. */
     private record Queued(String driver, long bytes, BiConsumer<String, Long> done) {}
 
+    /** Fewest bytes first, then by name. A class, not Comparator.comparingLong: no lambdas to link at boot. */
+    private static final class CheapestFirst implements Comparator<Queued> {
+        @Override
+        public int compare(Queued a, Queued b) {
+            int byBytes = Long.compare(a.bytes(), b.bytes());
+            return byBytes != 0 ? byBytes : a.driver().compareTo(b.driver());
+        }
+    }
+
     /** Guards the fields below, and keeps a module file from being opened while the root switches. */
     private final Object lock = new Object();
     private Phase phase = Phase.LOOKING_FOR_ROOT;
-    private final PriorityQueue<Queued> queue = new PriorityQueue<>(Comparator.comparingLong(Queued::bytes).thenComparing(Queued::driver));
+    private final PriorityQueue<Queued> queue = new PriorityQueue<>(new CheapestFirst());
     /** Loads in flight (coldplug and uevent threads) and when each started. */
     private final Map<Thread, Long> running = new HashMap<>();
     /** Entries of /sys/class/block when the root wait last found its device among none of them. */
@@ -223,8 +232,14 @@ final class ModuleLoader {
             batch.sort(queue.comparator());
             queue.addAll(batch);
             dispatch(false);
-            return batch.stream().map(Queued::driver).toList();
+            return names(batch);
         }
+    }
+
+    private static List<String> names(List<Queued> drivers) {
+        List<String> names = new ArrayList<>();
+        for (Queued driver : drivers) names.add(driver.driver());
+        return names;
     }
 
     /** The size of the module files {@code driver} needs that no thread has claimed yet: what its load reads and links. */
@@ -349,7 +364,9 @@ final class ModuleLoader {
     /** The coldplug drivers waiting for their turn, cheapest first. */
     List<String> queued() {
         synchronized (lock) {
-            return queue.stream().sorted(queue.comparator()).map(Queued::driver).toList();
+            List<Queued> waiting = new ArrayList<>(queue);
+            waiting.sort(queue.comparator());
+            return names(waiting);
         }
     }
 

@@ -23,7 +23,7 @@ final class RootMount {
         List<String> types = candidateTypes(device, cmdline);
         // The kernel would ask modprobe for fs-TYPE; there is none here. Only a known type is worth it.
         if (types.size() == 1 || cmdline.rootFsType() != null) {
-            types.forEach(type -> FilesystemModules.ensure(modules, type, cmdline.rootFlags(), log));
+            for (String type : types) FilesystemModules.ensure(modules, type, cmdline.rootFlags(), log);
         }
         if (RootOverlay.requested(cmdline, log)) {
             mountDevice(device, types, RootOverlay.LOWER, true, cmdline.rootFlags(), log);

@@ -16,7 +16,8 @@ public final class Preload {
         try {
             for (Class<?> c : new Class<?>[] {Libc.class, Arch.class, Arch.Nr.class, Fs.class, Mounts.class, Processes.class,
                     Modules.class, UeventSocket.class, Uevent.class, Errno.class, KernelLog.class, Ioctl.class, SyscallException.class, Call.class, Flags.class,
-                    Stat.class, StatFs.class, DirEntry.class, PathBytes.class, Processes.WaitStatus.class}) {
+                    Stat.class, StatFs.class, DirEntry.class, PathBytes.class, Processes.WaitStatus.class, Processes.Environ.class,
+                    Scratch.class}) {
                 lookup.ensureInitialized(c);
                 c.getDeclaredClasses();   // and their holder classes, loaded but not yet initialised
             }

@@ -1,7 +1,7 @@
 package liftoff.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,17 +36,21 @@ public final class Processes {
         try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             MemorySegment args = stringArray(arena, argv);
-            MemorySegment environ = env == null ? Environ.POINTER.get(ADDRESS, 0) : stringArray(arena, env);
-            Libc.syscall(errno, Arch.Nr.EXECVE, Libc.cString(arena, path).address(), args.address(), environ.address());
+            long environ = env == null ? Environ.POINTER.get(JAVA_LONG, 0) : stringArray(arena, env).address();
+            Libc.syscall(errno, Arch.Nr.EXECVE, Libc.cString(arena, path).address(), args.address(), environ);
             throw Libc.failure(errno, "execve", path, argv.toString());   // execve returns only on failure
         }
     }
 
-    /** A NULL-terminated char*[] as execve wants it. */
+    /**
+     * A NULL-terminated char*[] as execve wants it. The pointers are written as 64-bit numbers (every
+     * architecture liftoff runs on is LP64): the ADDRESS layout's access goes through a var handle of
+     * its own, which the hand-over would otherwise build, interpreted, just before the exec.
+     */
     private static MemorySegment stringArray(Arena arena, List<String> strings) {
-        MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L);
-        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(strings.get(i)));
-        array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
+        MemorySegment array = arena.allocate(JAVA_LONG, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) array.setAtIndex(JAVA_LONG, i, arena.allocateFrom(strings.get(i)).address());
+        array.setAtIndex(JAVA_LONG, strings.size(), 0L);
         return array;
     }
 
@@ -129,7 +133,8 @@ public final class Processes {
         }
     }
 
-    private static final class Environ {
-        static final MemorySegment POINTER = Libc.symbol("environ").reinterpret(ADDRESS.byteSize());
+    /** This process's environment (libc's environ), looked up once: Preload initialises it ahead of a hand-over. */
+    static final class Environ {
+        static final MemorySegment POINTER = Libc.symbol("environ").reinterpret(JAVA_LONG.byteSize());
     }
 }
