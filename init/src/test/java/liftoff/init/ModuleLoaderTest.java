@@ -18,16 +18,31 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses (or, without CAP_SYS_MODULE, refuses to look at): either way a failure the loader reports.
  */
 class ModuleLoaderTest {
+    private static final String KERNEL = "9.9.9-test";
+    private static final String NOT_ELF = "not an ELF file";
+
     @TempDir
     Path modulesRoot;
 
+    /** modulesRoot/KERNEL: kernel/NAME.ko with each module's content, and the two indexes. */
+    private void kernel(Map<String, String> modules, String dep, String aliases) throws IOException {
+        Path dir = Files.createDirectories(modulesRoot.resolve(KERNEL + "/kernel"));
+        for (Map.Entry<String, String> module : modules.entrySet()) Files.writeString(dir.resolve(module.getKey() + ".ko"), module.getValue());
+        Files.writeString(modulesRoot.resolve(KERNEL + "/modules.dep"), dep);
+        Files.writeString(modulesRoot.resolve(KERNEL + "/modules.alias"), aliases);
+    }
+
+    /** A /sys/class/block with one disk, vda, that the root wait has not looked at. */
+    private Path diskVda() throws IOException {
+        Path disks = Files.createDirectories(modulesRoot.resolve("class-block"));
+        Files.createFile(disks.resolve("vda"));
+        return disks;
+    }
+
     @Test
     void aLoadAfterThePauseForTheHandOverIsLeftAloneAndOneAfterResumeIsTried() throws IOException {
-        Path dir = Files.createDirectories(modulesRoot.resolve("9.9.9-test/kernel"));
-        Files.writeString(dir.resolve("left.ko"), "not an ELF file");
-        Files.writeString(dir.resolve("tried.ko"), "not an ELF file");
-        Files.writeString(modulesRoot.resolve("9.9.9-test/modules.dep"), "kernel/left.ko:\nkernel/tried.ko:\n");
-        ModuleLoader loader = ModuleLoader.open(modulesRoot, modulesRoot.resolve("no-disks"), 1, "9.9.9-test", List.of(), Map.of(), new Log());
+        kernel(Map.of("left", NOT_ELF, "tried", NOT_ELF), "kernel/left.ko:\nkernel/tried.ko:\n", "");
+        ModuleLoader loader = ModuleLoader.open(modulesRoot, modulesRoot.resolve("no-disks"), 1, KERNEL, List.of(), Map.of(), new Log());
 
         loader.pauseForHandover();
         assertEquals(List.of(), loader.loadByName("left"));
@@ -42,15 +57,12 @@ class ModuleLoaderTest {
 
     @Test
     void driversLoadWithTheCommandLinesParametersOnlyAndProbeSynchronously() throws IOException {
-        Path dir = Files.createDirectories(modulesRoot.resolve("9.9.9-test/kernel"));
-        for (String name : List.of("alone", "pair", "event")) Files.writeString(dir.resolve(name + ".ko"), "not an ELF file");
-        Files.writeString(modulesRoot.resolve("9.9.9-test/modules.dep"), "kernel/alone.ko:\nkernel/pair.ko:\nkernel/event.ko:\n");
-        Files.writeString(modulesRoot.resolve("9.9.9-test/modules.alias"), """
+        kernel(Map.of("alone", NOT_ELF, "pair", NOT_ELF, "event", NOT_ELF), "kernel/alone.ko:\nkernel/pair.ko:\nkernel/event.ko:\n", """
                 alias pci:v00001111d*sv*sd*bc*sc*i* alone
                 alias pci:v00002222d*sv*sd*bc*sc*i* pair
                 alias virtio:d00000002v* event
                 """);
-        ModuleLoader loader = ModuleLoader.open(modulesRoot, modulesRoot.resolve("no-disks"), 1, "9.9.9-test", List.of(),
+        ModuleLoader loader = ModuleLoader.open(modulesRoot, modulesRoot.resolve("no-disks"), 1, KERNEL, List.of(),
                 Map.of("pair", "queue_depth=4"), new Log());
         String pairDevice = "pci:v00002222d00000001sv00000000sd00000000bc01sc00i00";
         String console = DeviceEventsTest.consoleOf(() -> {
@@ -67,21 +79,13 @@ class ModuleLoaderTest {
 
     @Test
     void coldplugDriversStartCheapestFirstOneAtATimeOnlyWhileEveryDiskHasBeenLookedAt() throws IOException {
-        Path dir = Files.createDirectories(modulesRoot.resolve("9.9.9-test/kernel"));
-        Files.writeString(dir.resolve("big.ko"), "x".repeat(3000));
-        Files.writeString(dir.resolve("shared.ko"), "x".repeat(1500));
-        Files.writeString(dir.resolve("middle.ko"), "x".repeat(1000));
-        Files.writeString(dir.resolve("small.ko"), "x".repeat(200));
-        Files.writeString(modulesRoot.resolve("9.9.9-test/modules.dep"),
-                "kernel/big.ko:\nkernel/shared.ko:\nkernel/middle.ko: kernel/shared.ko\nkernel/small.ko:\n");
-        Files.writeString(modulesRoot.resolve("9.9.9-test/modules.alias"), """
+        kernel(Map.of("big", "x".repeat(3000), "shared", "x".repeat(1500), "middle", "x".repeat(1000), "small", "x".repeat(200)),
+                "kernel/big.ko:\nkernel/shared.ko:\nkernel/middle.ko: kernel/shared.ko\nkernel/small.ko:\n", """
                 alias pci:v00001111d*sv*sd*bc*sc*i* big
                 alias pci:v00002222d*sv*sd*bc*sc*i* middle
                 alias pci:v00003333d*sv*sd*bc*sc*i* small
                 """);
-        Path disks = Files.createDirectories(modulesRoot.resolve("class-block"));
-        Files.createFile(disks.resolve("vda"));
-        ModuleLoader loader = ModuleLoader.open(modulesRoot, disks, 1, "9.9.9-test", List.of(), Map.of(), new Log());
+        ModuleLoader loader = ModuleLoader.open(modulesRoot, diskVda(), 1, KERNEL, List.of(), Map.of(), new Log());
         List<String> devices = List.of("pci:v00001111d00000001sv00000000sd00000000bc01sc00i00",
                 "pci:v00002222d00000001sv00000000sd00000000bc01sc00i00", "pci:v00003333d00000001sv00000000sd00000000bc01sc00i00");
         AtomicInteger ended = new AtomicInteger();
@@ -104,13 +108,8 @@ class ModuleLoaderTest {
 
     @Test
     void onceTheRootIsFoundQueuedDriversWaitAndAreLeftToTheRealSystemAtTheHandOver() throws IOException {
-        Path dir = Files.createDirectories(modulesRoot.resolve("9.9.9-test/kernel"));
-        Files.writeString(dir.resolve("ide.ko"), "not an ELF file");
-        Files.writeString(modulesRoot.resolve("9.9.9-test/modules.dep"), "kernel/ide.ko:\n");
-        Files.writeString(modulesRoot.resolve("9.9.9-test/modules.alias"), "alias pci:v00001111d*sv*sd*bc*sc*i* ide\n");
-        Path disks = Files.createDirectories(modulesRoot.resolve("class-block"));
-        Files.createFile(disks.resolve("vda"));
-        ModuleLoader loader = ModuleLoader.open(modulesRoot, disks, 1, "9.9.9-test", List.of(), Map.of(), new Log());
+        kernel(Map.of("ide", NOT_ELF), "kernel/ide.ko:\n", "alias pci:v00001111d*sv*sd*bc*sc*i* ide\n");
+        ModuleLoader loader = ModuleLoader.open(modulesRoot, diskVda(), 1, KERNEL, List.of(), Map.of(), new Log());
         String console = DeviceEventsTest.consoleOf(() -> {
             loader.startForDevices(List.of("pci:v00001111d00000001sv00000000sd00000000bc01sc00i00"), (d, ms) -> {});
             loader.rootFound();
