@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import liftoff.build.qemu.BootMarker;
-import liftoff.build.qemu.BootTimeline;
 import liftoff.build.qemu.Console;
 import liftoff.build.qemu.DemoRoot;
 import liftoff.build.qemu.DiskBus;
@@ -59,13 +58,10 @@ class InitBootTest {
 
     /** The real init ran as PID 1, the old root was emptied, and / is mounted as asked. */
     private static void assertBooted(QemuExit exit, String rootDevice, boolean readOnly) {
-        BootTimeline timeline = exit.timeline();
-        assertTrue(timeline.reachedRealInit(), exit.console());
-        String realInit = timeline.step(BootMarker.REAL_INIT).orElseThrow().detail();
-        assertTrue(realInit.matches("uptime=\\d+\\.\\d+ pid=1 root=" + rootDevice), realInit);
+        RealRoot.assertReachedOn(exit, rootDevice);
         assertTrue(exit.console().contains("liftoff: old root emptied: ") && exit.console().contains(" 0 mount points kept, 0 failures"),
                 "the initramfs was emptied\n" + exit.console());
-        String rootLine = exit.console().lines().filter(l -> l.matches("\\d+ \\d+ \\S+ / / .*")).findFirst().orElseThrow();
+        String rootLine = RealRoot.mountLine(exit);
         assertTrue(rootLine.contains(readOnly ? " / / ro," : " / / rw,"), rootLine);
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import liftoff.build.qemu.BootMarker;
 import liftoff.build.qemu.DemoRoot;
 import liftoff.build.qemu.DiskBus;
 import liftoff.build.qemu.Kernel;
@@ -66,12 +65,6 @@ class StorageBootTest {
         return exit;
     }
 
-    private static void assertRootMountedFrom(QemuExit exit, String device) {
-        assertTrue(exit.timeline().reachedRealInit(), exit.console());
-        String realInit = exit.timeline().step(BootMarker.REAL_INIT).orElseThrow().detail();
-        assertTrue(realInit.matches("uptime=\\d+\\.\\d+ pid=1 root=" + device), realInit);
-    }
-
     /** The init's line for {@code prefix} ("liftoff: coldplug: ..."), which must be there. */
     private static String line(QemuExit exit, String prefix) {
         return exit.console().lines().filter(l -> l.contains(prefix)).findFirst()
@@ -92,7 +85,7 @@ class StorageBootTest {
     @Test
     void virtioScsiRootOnQ35LoadsTheScsiDiskDriverFromAUevent(TestInfo test) throws Exception {
         QemuExit exit = boot(Qemu.Machine.Q35, DiskBus.VIRTIO_SCSI, "root=PARTUUID=" + PARTITION_UUID, test);
-        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.VIRTIO_SCSI));
+        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.VIRTIO_SCSI));
         assertTrue(line(exit, "liftoff: coldplug: ").endsWith("loading virtio_pci"), exit.console());
         // virtio_pci makes the virtio device, whose uevent asks for virtio_scsi; its scan makes the
         // SCSI disk, whose uevent asks for sd_mod.
@@ -108,7 +101,7 @@ class StorageBootTest {
     void nvmeRootOnQ35NeedsNoModuleAtAll(TestInfo test) throws Exception {
         // Debian's cloud kernel has nvme built in; q35's AHCI controller has no driver in it.
         QemuExit exit = boot(Qemu.Machine.Q35, DiskBus.NVME, "root=PARTLABEL=liftoff-root", test);
-        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.NVME));
+        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.NVME));
         assertTrue(line(exit, "liftoff: coldplug: ").contains("no driver to load"), exit.console());
         assertFalse(exit.console().contains("liftoff: uevent: loading"), exit.console());
         // The real root finds udev's names for its disk (its init lists /dev/disk/by-*).
@@ -127,7 +120,7 @@ class StorageBootTest {
         // The PIIX3 IDE controller is a device too, but its drivers (libata, scsi_mod: 1.4 MB) cost
         // more than virtio's: they wait in the queue, the root is found first, and they are left.
         QemuExit exit = boot(Qemu.Machine.PC, DiskBus.VIRTIO_BLK, "root=PARTUUID=" + PARTITION_UUID, test);
-        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.VIRTIO_BLK));
+        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.VIRTIO_BLK));
         assertTrue(line(exit, "liftoff: coldplug: ").endsWith("loading virtio_pci ata_generic ata_piix"), exit.console());
         line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");
         line(exit, "liftoff: not loaded, no root needs them (the real system's udev loads them): ata_generic ata_piix");
@@ -140,7 +133,7 @@ class StorageBootTest {
     @Test
     void ideRootOnPcLoadsTheQueuedDriversUntilItsDiskComes(TestInfo test) throws Exception {
         QemuExit exit = boot(Qemu.Machine.PC, DiskBus.IDE, "root=PARTUUID=" + PARTITION_UUID, test);
-        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.IDE));
+        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.IDE));
         // ata_generic (the smaller) first; it does not take the PIIX, so the root wait finds
         // nothing and ata_piix gets its turn; its disk asks for sd_mod.
         assertTrue(line(exit, "liftoff: coldplug: ").endsWith("loading ata_generic ata_piix"), exit.console());
@@ -156,7 +149,7 @@ class StorageBootTest {
         // The pc machine always has a PIIX3 IDE controller: coldplug would load ata_piix for it.
         QemuExit exit = boot(Qemu.Machine.PC, DiskBus.VIRTIO_BLK,
                 "root=PARTUUID=" + PARTITION_UUID + " modprobe.blacklist=ata_piix,ata_generic liftoff.modules=sr_mod", test);
-        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.VIRTIO_BLK));
+        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.VIRTIO_BLK));
         line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");
         assertFalse(exit.console().lines().anyMatch(l -> l.contains("liftoff:") && l.contains("ata_piix")), exit.console());
         assertFalse(exit.console().contains("scsi host"), "no IDE channel became a SCSI host\n" + exit.console());
@@ -175,7 +168,7 @@ class StorageBootTest {
                 .build(BuildConfig.defaults().with("KERNEL_VERSION", generic.version()), genericImage);
         QemuExit exit = keep(new Qemu(generic.image()).initrd(genericImage).machine(Qemu.Machine.Q35).disk(gptDisk, DiskBus.AHCI)
                 .cpu("qemu64").icount(true).append("root=PARTUUID=" + PARTITION_UUID).timeout(BOOT).run(), test);
-        assertRootMountedFrom(exit, ROOT.guestDevice(DiskBus.AHCI));
+        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.AHCI));
         assertTrue(line(exit, "liftoff: coldplug: ").matches(".*loading .*\\bahci\\b.*"), exit.console());
         line(exit, "liftoff: uevent: loading sd_mod for scsi:t-0x00");
         for (String driver : new String[] {"ahci", "sd_mod"}) assertTrue(loaded(exit, driver), driver);
@@ -196,7 +189,7 @@ class StorageBootTest {
                 assertEquals("", monitor.command("device_add virtio-blk-pci,drive=hot,bus=slot1,id=hotdisk"));
             }
             QemuExit exit = keep(vm.waitFor(), test);
-            assertRootMountedFrom(exit, "/dev/vda1");
+            RealRoot.assertReachedOn(exit, "/dev/vda1");
             // The new PCI function asks for virtio_pci, the virtio device it makes for virtio_blk.
             line(exit, "liftoff: uevent: loading virtio_pci for pci:v00001AF4d");
             line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");

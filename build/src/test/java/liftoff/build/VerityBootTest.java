@@ -78,11 +78,9 @@ class VerityBootTest {
     }
 
     private static void assertBootedReadOnlyFromTheMapping(QemuExit exit) {
-        assertTrue(exit.timeline().reachedRealInit(), exit.console());
-        String realInit = exit.timeline().step(BootMarker.REAL_INIT).orElseThrow().detail();
-        assertTrue(realInit.matches("uptime=\\d+\\.\\d+ pid=1 root=/dev/mapper/root"), realInit);
+        RealRoot.assertReachedOn(exit, "/dev/mapper/root");
         assertEquals("/dev/mapper/root on /newroot (ext4, ro)", exit.timeline().step(BootMarker.ROOT_MOUNTED).orElseThrow().detail());
-        String rootLine = exit.console().lines().filter(l -> l.matches("\\d+ \\d+ \\S+ / / .*")).findFirst().orElseThrow();
+        String rootLine = RealRoot.mountLine(exit);
         assertTrue(rootLine.contains(" / / ro,"), rootLine);
     }
 
@@ -118,7 +116,7 @@ class VerityBootTest {
         QemuExit exit = qemu("roothash=" + rootHash + " systemd.verity_root_data=/dev/vda systemd.verity_root_hash=/dev/vdb"
                 + " rw liftoff.overlay=tmpfs").disk(data).disk(hash).run();
         assertTrue(exit.timeline().reachedRealInit(), exit.console());
-        String rootLine = exit.console().lines().filter(l -> l.matches("\\d+ \\d+ \\S+ / / .*")).findFirst().orElseThrow();
+        String rootLine = RealRoot.mountLine(exit);
         assertTrue(rootLine.contains(" / / rw,") && rootLine.contains(" - overlay "), rootLine);
         assertTrue(exit.console().contains("liftoff: root mounted /dev/mapper/root on "), exit.console());
     }
