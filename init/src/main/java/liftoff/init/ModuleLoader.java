@@ -74,7 +74,6 @@ final class ModuleLoader {
     private final AtomicInteger loaded = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
-    private final List<Thread> loaders = new CopyOnWriteArrayList<>();
     private volatile Thread listLoader;
 
     /**
@@ -288,7 +287,6 @@ final class ModuleLoader {
             }
         });
         running.put(thread, start);
-        loaders.add(thread);
         thread.start();
     }
 
@@ -347,17 +345,18 @@ final class ModuleLoader {
 
     /** Waits until every driver found so far has loaded (or failed), starting the queued ones now. */
     void awaitLoads() {
+        List<Thread> inFlight;
         synchronized (lock) {
             dispatch(true);
+            inFlight = new ArrayList<>(running.keySet());
         }
-        for (Thread loader : loaders) {
+        for (Thread loader : inFlight) {
             try {
                 loader.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            loaders.remove(loader);
         }
     }
 
