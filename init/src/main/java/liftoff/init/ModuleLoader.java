@@ -221,11 +221,13 @@ final class ModuleLoader {
             }
         }
         synchronized (lock) {
-            queue.forEach(waiting -> drivers.remove(waiting.driver()));   // a walk after lost uevents finds them again
             if (!coldplug) {
+                // A uevent's device does not wait its turn, even when coldplug queued its driver.
+                queue.removeIf(waiting -> drivers.contains(waiting.driver()));
                 drivers.forEach(driver -> begin(driver, done));
                 return List.copyOf(drivers);
             }
+            queue.forEach(waiting -> drivers.remove(waiting.driver()));   // a walk after lost uevents finds them again
             List<Queued> batch = new ArrayList<>();
             for (String driver : drivers) batch.add(new Queued(driver, bytesToLoad(driver), done));
             batch.sort(queue.comparator());

@@ -126,6 +126,22 @@ class ModuleLoaderTest {
         assertTrue(loader.result().failures().getFirst().startsWith("ide: E"), loader.result().toString());
     }
 
+    @Test
+    void aUeventForADriverStillQueuedStartsItAtOnce() throws IOException {
+        kernel(Map.of("ide", NOT_ELF), "kernel/ide.ko:\n", "alias pci:v00001111d*sv*sd*bc*sc*i* ide\n");
+        ModuleLoader loader = ModuleLoader.open(modulesRoot, diskVda(), 1, KERNEL, List.of(), Map.of(), new Log());
+        String device = "pci:v00001111d00000001sv00000000sd00000000bc01sc00i00";
+        String console = DeviceEventsTest.consoleOf(() -> {
+            loader.startForDevices(List.of(device), (d, ms) -> {});
+            assertEquals(List.of("ide"), loader.queued(), "vda is there and the root wait has not looked at it");
+            assertEquals(List.of("ide"), loader.startForModalias(device, (d, ms) -> {}));
+            assertEquals(List.of(), loader.queued());
+            loader.awaitLoads();
+        });
+        assertEquals(1, loader.result().failures().size(), console);
+        assertTrue(loader.result().failures().getFirst().startsWith("ide: E"), console);
+    }
+
     /** Waits until {@code count} loads have ended (each load's end is what wakes the root wait). */
     private static void awaitEnded(AtomicInteger ended, int count) {
         long deadline = System.nanoTime() + 10_000_000_000L;
