@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Keeps trained AOT caches between builds, keyed by everything that goes into the image besides
- * the cache (every entry's name, mode and content, and the JVM options). The JDK does not write
+ * the cache (every entry's name, mode and content, /jvm.args with the JVM options among them). The JDK does not write
  * an AOT cache deterministically (two trainings of the same image differ in about 3% of the
  * bytes), so reusing the first one is what makes a rebuild give the same bytes; it also saves the
  * training run, the slowest step of a build.
@@ -28,7 +28,6 @@ final class AotCacheStore {
     /** The key of a planned image (without its cache). */
     static String key(ImageLayout.Plan plan) throws IOException {
         MessageDigest sha = sha256();
-        update(sha, String.join("\n", JavaRuntime.jvmArgs()));
         for (SpecEntry entry : plan.entries()) {
             // A file is known by its name, mode and content: its staging path changes every build.
             update(sha, entry instanceof SpecEntry.File f ? "file " + f.name() + " " + f.mode() : entry.line());

@@ -29,8 +29,9 @@ public final class AotTrainer {
         List<String> command = new ArrayList<>();
         if (!isRoot()) command.addAll(List.of("unshare", "--map-root-user"));
         command.addAll(List.of("chroot", root.toString(), JAVA, "-Dliftoff.train=true"));
-        command.addAll(JavaRuntime.trainingJvmArgs(JavaRuntime.AOT_CACHE));   // ends in -jar
-        command.add("/init");
+        List<String> bootArgs = Files.readAllLines(root.resolve("jvm.args"));
+        command.addAll(JavaRuntime.trainingJvmArgs(bootArgs, JavaRuntime.AOT_CACHE));   // ends in the main class
+        command.add(ImageLayout.INIT_PATH);   // the argument the kernel appends to the launcher line
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try {

@@ -97,8 +97,7 @@ public final class ImageBuilder {
             progress.accept("aot: " + e.getMessage().lines().findFirst().orElse("failed")
                     + "; building without an AOT cache (slower start)");
             Path jvmArgs = plan.stagingDir().resolve("root/jvm.args");
-            List<String> args = JavaRuntime.jvmArgs().stream().filter(a -> !a.startsWith("-XX:AOTCache=")).toList();
-            Files.writeString(jvmArgs, String.join("\n", args) + "\n");
+            Files.writeString(jvmArgs, JavaRuntime.argFile(JavaRuntime.withoutAotCache(Files.readAllLines(jvmArgs))));
             Files.setLastModifiedTime(jvmArgs, FileTime.fromMillis(epoch * 1000));
             return plan;
         }

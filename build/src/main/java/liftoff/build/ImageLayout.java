@@ -13,6 +13,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import liftoff.init.modules.ModuleDatabase;
 
@@ -24,7 +27,7 @@ import liftoff.init.modules.ModuleDatabase;
  * <p>The image, top down:
  * <pre>
  * /init                  "#!/jre/bin/java @/jvm.args\n" + the init jar (the kernel runs the launcher line)
- * /jvm.args              JavaRuntime.jvmArgs(), ending in -jar
+ * /jvm.args              JavaRuntime.jvmArgs(), ending in -cp /init and the jar's Main-Class
  * /jre                   the trimmed jlink runtime
  * /lib64/ld-linux-...    the loader at exactly its PT_INTERP path, libraries at their host paths with
  *                        the host's symlinks (merged /usr: /lib -> usr/lib), boot aliases (libjli.so)
@@ -39,6 +42,9 @@ import liftoff.init.modules.ModuleDatabase;
  * the same inputs give the same spec and the same bytes.
  */
 public final class ImageLayout {
+    /** The init: the kernel runs it as PID 1; a launcher line and the init's jar. */
+    public static final String INIT_PATH = "/init";
+
     /** The first line of /init: the kernel's binfmt_script runs the runtime with the argument file. */
     public static final String LAUNCHER_LINE = "#!" + JavaRuntime.IMAGE_DIR + "/bin/java @/jvm.args\n";
 
@@ -337,9 +343,19 @@ public final class ImageLayout {
             Files.copy(initJar, out);
         }
         Path jvmArgs = root.resolve("jvm.args");
-        Files.writeString(jvmArgs, String.join("\n", JavaRuntime.jvmArgs()) + "\n");
-        tree.file("/init", init, 0755, Part.INIT);
+        Files.writeString(jvmArgs, JavaRuntime.argFile(JavaRuntime.jvmArgs(mainClass(initJar))));
+        tree.file(INIT_PATH, init, 0755, Part.INIT);
         tree.file("/jvm.args", jvmArgs, 0644, Part.INIT);
+    }
+
+    /** The jar's Main-Class: /jvm.args names it (the launcher is not asked to read the manifest at boot). */
+    private static String mainClass(Path initJar) throws IOException {
+        try (JarFile jar = new JarFile(initJar.toFile())) {
+            Manifest manifest = jar.getManifest();
+            String name = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+            if (name == null || name.isBlank()) throw new IOException(initJar + ": the init jar names no Main-Class");
+            return name.strip();
+        }
     }
 
     private static void addBase(ImageTree tree) throws IOException {

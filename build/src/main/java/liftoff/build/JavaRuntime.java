@@ -27,11 +27,12 @@ import java.util.stream.Stream;
  * everything this class does to the image, so a JDK update or a change here never reuses a stale image.
  */
 public final class JavaRuntime {
-    /** Where the runtime lives in the image; {@link #jvmArgs()} and the /init launcher line depend on it. */
+    /** Where the runtime lives in the image; {@link #jvmArgs} and the /init launcher line depend on it. */
     public static final String IMAGE_DIR = "/jre";
 
-    /** Where the trained AOT cache lives in the image; {@link #jvmArgs()} names it. */
+    /** Where the trained AOT cache lives in the image; {@link #jvmArgs} names it. */
     public static final String AOT_CACHE = "/app.aot";
+    private static final String AOT_CACHE_OPTION = "-XX:AOTCache=";
 
     /**
      * Where the JVM writes why it rejected the AOT cache, if it does: the init reads it and logs
@@ -88,24 +89,41 @@ public final class JavaRuntime {
      * threads cost more than they save in a short-lived PID 1), no perf data file, the AOT cache at a
      * fixed address, and no cached adapters/stubs (they crash on a CPU older than the build host's).
      * The JVM's AOT warnings go to {@link #AOT_LOG} instead of the console, where they would say
-     * "Run with -Xlog:aot for details" to someone who cannot. The list ends in {@code -jar}: the
-     * kernel appends "/init" when it runs the launcher line.
+     * "Run with -Xlog:aot for details" to someone who cannot. The list ends in the main class, with
+     * /init (the jar behind the launcher line) as the class path: with {@code -jar} the launcher
+     * opened the jar and read its central directory and manifest, interpreted, before main() (24 ms
+     * of the boot, measured), while the AOT cache already holds the main class. The manifest's
+     * Enable-Native-Access is therefore given as an option. The kernel appends "/init" when it runs
+     * the launcher line: the init's main() gets it as an argument and ignores it.
+     *
+     * @param mainClass the init jar's Main-Class
      */
-    public static List<String> jvmArgs() {
+    public static List<String> jvmArgs(String mainClass) {
         return List.of("-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", "-XX:AOTCache=" + AOT_CACHE, "-XX:ArchiveRelocationMode=0",
-                "-Xlog:aot*=off", "-Xlog:aot*=warning:file=" + AOT_LOG + ":none:filecount=0", "-jar");
+                "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", AOT_CACHE_OPTION + AOT_CACHE, "-XX:ArchiveRelocationMode=0",
+                "-Xlog:aot*=off", "-Xlog:aot*=warning:file=" + AOT_LOG + ":none:filecount=0",
+                "--enable-native-access=ALL-UNNAMED", "-cp", ImageLayout.INIT_PATH, mainClass);
     }
 
     /**
-     * The JVM options for the AOT training run: {@link #jvmArgs()} with the cache written to
-     * {@code output} instead of read, so that training and boot cannot drift apart (an AOT cache is
-     * only used with the options it was created with).
+     * The JVM options for the AOT training run: the boot's options ({@code bootArgs}, as /jvm.args
+     * holds them) with the cache written to {@code output} instead of read, so that training and
+     * boot cannot drift apart (an AOT cache is only used with the options it was created with).
      */
-    public static List<String> trainingJvmArgs(String output) {
-        return jvmArgs().stream()
-                .map(arg -> arg.startsWith("-XX:AOTCache=") ? "-XX:AOTCacheOutput=" + output : arg)
+    public static List<String> trainingJvmArgs(List<String> bootArgs, String output) {
+        return bootArgs.stream()
+                .map(arg -> arg.startsWith(AOT_CACHE_OPTION) ? "-XX:AOTCacheOutput=" + output : arg)
                 .toList();
+    }
+
+    /** The boot's options without the AOT cache: for an image whose training failed. */
+    public static List<String> withoutAotCache(List<String> bootArgs) {
+        return bootArgs.stream().filter(arg -> !arg.startsWith(AOT_CACHE_OPTION)).toList();
+    }
+
+    /** /jvm.args's text: one option per line, as the launcher's @argfiles read them (none has a space). */
+    public static String argFile(List<String> args) {
+        return String.join("\n", args) + "\n";
     }
 
     /**

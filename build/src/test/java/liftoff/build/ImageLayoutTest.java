@@ -113,7 +113,7 @@ class ImageLayoutTest {
         byte[] line = "#!/jre/bin/java @/jvm.args\n".getBytes(StandardCharsets.US_ASCII);
         assertArrayEquals(line, Arrays.copyOf(init, line.length));
         assertArrayEquals(Files.readAllBytes(jar), Arrays.copyOfRange(init, line.length, init.length));
-        assertEquals(String.join("\n", JavaRuntime.jvmArgs()) + "\n", Files.readString(plan.stagingDir().resolve("root/jvm.args")));
+        assertEquals(JavaRuntime.argFile(JavaRuntime.jvmArgs("Hello")), Files.readString(plan.stagingDir().resolve("root/jvm.args")));
         FileTime epoch = FileTime.fromMillis(EPOCH * 1000);
         for (String staged : List.of("root/init", "root/jre/lib/server/libjvm.so", "modules/liftoff.load", "image.spec")) {
             assertEquals(epoch, Files.getLastModifiedTime(plan.stagingDir().resolve(staged)), staged);
@@ -147,6 +147,12 @@ class ImageLayoutTest {
         assertEquals("INCLUDE /no/such/file: no such file or directory", include.getMessage());
         IOException noJar = assertThrows(IOException.class, () -> layout.plan(config, other.resolve("init.jar"), other.resolve("b")));
         assertEquals(other.resolve("init.jar") + ": init jar not found", noJar.getMessage());
+        Path noMain = other.resolve("no-main.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(noMain), new java.util.jar.Manifest())) {
+            out.putNextEntry(new java.util.jar.JarEntry("Hello.class"));
+        }
+        IOException noMainClass = assertThrows(IOException.class, () -> layout.plan(config, noMain, other.resolve("e")));
+        assertEquals(noMain + ": the init jar names no Main-Class", noMainClass.getMessage());
         IOException noFsck = assertThrows(IOException.class,
                 () -> layout.plan(config.with("FSCK", "fsck.nosuchfs"), jar, other.resolve("c")));
         assertEquals("FSCK fsck.nosuchfs: not in /usr/sbin, /sbin, /usr/bin or /bin on this host (e2fsck is in e2fsprogs;"
@@ -173,12 +179,12 @@ class ImageLayoutTest {
         Path root = dir.resolve("root");
         plan.materialize(root);
         assertTrue(Files.notExists(root.resolve("proc/self")));
-        // The kernel runs "/jre/bin/java @/jvm.args /init arg": -jar /init, one argument.
-        assertTrue(chroot(root, "/init", "arg").contains("hello from 1 /jre"));
+        // The kernel runs "/jre/bin/java @/jvm.args /init arg": the class path /init, two arguments.
+        assertTrue(chroot(root, "/init", "arg").contains("hello from 2 /jre"));
         assertEquals("rescue ok\n", chroot(root, "/bin/sh", "-c", "echo rescue ok"));
 
         List<String> training = new ArrayList<>(List.of("/jre/bin/java"));
-        training.addAll(JavaRuntime.trainingJvmArgs(JavaRuntime.AOT_CACHE));
+        training.addAll(JavaRuntime.trainingJvmArgs(Files.readAllLines(root.resolve("jvm.args")), JavaRuntime.AOT_CACHE));
         training.add("/init");
         chroot(root, training.toArray(String[]::new));
         ImageLayout.Plan trained = plan.withAotCache(root.resolve("app.aot"));

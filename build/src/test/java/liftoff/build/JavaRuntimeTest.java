@@ -76,14 +76,18 @@ class JavaRuntimeTest {
     }
 
     @Test
-    void jvmArgsEndInJarAndTrainingDiffersOnlyInTheCacheOption() {
-        assertEquals("-jar", JavaRuntime.jvmArgs().getLast());
-        assertTrue(JavaRuntime.jvmArgs().contains("-XX:AOTCache=/app.aot"));
-        List<String> training = JavaRuntime.trainingJvmArgs("/out.aot");
-        assertEquals(JavaRuntime.jvmArgs().size(), training.size());
+    void jvmArgsEndInTheMainClassAndTrainingDiffersOnlyInTheCacheOption() {
+        List<String> boot = JavaRuntime.jvmArgs("x.Main");
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-cp", "/init", "x.Main"), boot.subList(boot.size() - 4, boot.size()));
+        assertTrue(boot.contains("-XX:AOTCache=/app.aot"));
+        List<String> training = JavaRuntime.trainingJvmArgs(boot, "/out.aot");
+        assertEquals(boot.size(), training.size());
         for (int i = 0; i < training.size(); i++) {
-            String boot = JavaRuntime.jvmArgs().get(i);
-            assertEquals(boot.equals("-XX:AOTCache=/app.aot") ? "-XX:AOTCacheOutput=/out.aot" : boot, training.get(i));
+            assertEquals(boot.get(i).equals("-XX:AOTCache=/app.aot") ? "-XX:AOTCacheOutput=/out.aot" : boot.get(i), training.get(i));
         }
+        List<String> fallback = JavaRuntime.withoutAotCache(boot);
+        assertEquals(boot.size() - 1, fallback.size());
+        assertFalse(fallback.contains("-XX:AOTCache=/app.aot"));
+        assertEquals(fallback, JavaRuntime.argFile(fallback).lines().toList());
     }
 }
