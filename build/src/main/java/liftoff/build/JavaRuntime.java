@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * The Java runtime that runs /init: a jlink image of only the modules the init needs, trimmed as
  * /work/shared/reference/jvm-pid1.md measured (stripped native libraries, no class list, no jrt-fs.jar,
- * no default CDS archive because the AOT cache replaces it), cached between builds.
+ * no default CDS archive because the AOT cache replaces it), with the init's method-handle forms
+ * pre-generated into java.base ({@link JliTrace}), cached between builds.
  *
  * <p>The cache key is the JDK's {@code release} file (it names the exact build), the module list and
  * everything this class does to the image, so a JDK update or a change here never reuses a stale image.
@@ -153,7 +154,8 @@ public final class JavaRuntime {
     public Path image(List<String> modules, boolean compressClasses) throws IOException {
         List<String> sorted = modules.stream().sorted().distinct().toList();
         List<String> options = jlinkOptions(compressClasses);
-        Path image = cacheDir.resolve("jre-" + key(recipe(sorted, options).getBytes(StandardCharsets.UTF_8)));
+        Optional<String> jliTrace = JliTrace.forJdk(jdk);
+        Path image = cacheDir.resolve("jre-" + key(recipe(sorted, options, jliTrace).getBytes(StandardCharsets.UTF_8)));
         if (Files.isDirectory(image)) {
             return image;
         }
@@ -162,6 +164,10 @@ public final class JavaRuntime {
         Path output = building.resolve("jre");
         List<String> command = new ArrayList<>(List.of(tool("jlink").toString(), "--add-modules", String.join(",", sorted)));
         command.addAll(options);
+        if (jliTrace.isPresent()) {
+            Path trace = Files.writeString(building.resolve("jli-trace.txt"), jliTrace.get());
+            command.add("--generate-jli-classes=@" + trace);
+        }
         command.addAll(List.of("--output", output.toString()));
         run(command, "jlink");
         strip(output);
@@ -198,9 +204,9 @@ public final class JavaRuntime {
     }
 
     /** Everything about a runtime image that is not the JDK itself. */
-    private static String recipe(List<String> modules, List<String> jlinkOptions) {
+    private static String recipe(List<String> modules, List<String> jlinkOptions, Optional<String> jliTrace) {
         return String.join("\n", modules) + "\n" + String.join(" ", jlinkOptions) + "\n" + UNNEEDED
-                + "\nstrip=" + findStrip().isPresent() + "\nrecipe=" + RECIPE_VERSION;
+                + "\nstrip=" + findStrip().isPresent() + "\nrecipe=" + RECIPE_VERSION + "\njli=" + jliTrace.orElse("");
     }
 
     private static List<String> jlinkOptions(boolean compressClasses) {
