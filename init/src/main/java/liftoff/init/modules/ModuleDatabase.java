@@ -53,39 +53,38 @@ public final class ModuleDatabase {
     public static ModuleDatabase load(Path kernelDir) throws IOException {
         Map<String, Module> modules = new LinkedHashMap<>();
         Path depFile = kernelDir.resolve("modules.dep");
-        List<String> depLines;
+        List<IndexLines.Line> depLines;
         try {
-            depLines = lines(depFile);
+            depLines = IndexLines.read(depFile);
         } catch (NoSuchFileException e) {
             throw new IOException(depFile + ": missing (run depmod " + kernelDir.getFileName() + ")", e);
         }
-        int lineNumber = 0;
-        for (String line : depLines) {
-            lineNumber++;
-            if (line.isBlank()) {
-                continue;
+        for (IndexLines.Line line : depLines) {
+            // "PATH: DEPENDENCY ...": the colon ends the first word (depmod writes a space after it).
+            String first = line.words().getFirst();
+            int colon = first.indexOf(':');
+            if (colon <= 0 || !first.substring(0, colon).contains(".ko")) {
+                throw new IOException(depFile + ":" + line.number() + ": expected 'path.ko: dependency.ko ...', got '"
+                        + line.text() + "'");
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !line.substring(0, colon).contains(".ko")) {
-                throw new IOException(depFile + ":" + lineNumber + ": expected 'path.ko: dependency.ko ...', got '" + line + "'");
-            }
-            String path = line.substring(0, colon).strip();
+            String path = first.substring(0, colon);
+            List<String> dependencies = new ArrayList<>();
+            if (colon + 1 < first.length()) dependencies.add(first.substring(colon + 1));
+            dependencies.addAll(line.words().subList(1, line.words().size()));
             String name = nameOf(path);
-            modules.put(name, new Module(name, path, List.copyOf(Words.split(line.substring(colon + 1).strip()))));
+            modules.put(name, new Module(name, path, List.copyOf(dependencies)));
         }
 
         Set<String> builtin = new LinkedHashSet<>();
-        for (String line : optionalLines(kernelDir.resolve("modules.builtin"))) {
-            if (!line.isBlank()) {
-                builtin.add(nameOf(line.strip()));
-            }
+        for (IndexLines.Line line : optionalLines(kernelDir.resolve("modules.builtin"))) {
+            builtin.add(nameOf(line.text()));
         }
 
         Map<String, List<String>> softdepPre = new LinkedHashMap<>();
         Map<String, String> softdepLines = new LinkedHashMap<>();
-        for (String line : optionalLines(kernelDir.resolve("modules.softdep"))) {
-            String stripped = line.strip();
-            List<String> words = Words.split(stripped);
+        for (IndexLines.Line line : optionalLines(kernelDir.resolve("modules.softdep"))) {
+            String stripped = line.text();
+            List<String> words = line.words();
             if (words.size() < 3 || !words.get(0).equals("softdep")) {
                 continue; // comments; a MODULE_SOFTDEP without "pre:"/"post:" is ignored by kmod too
             }
@@ -108,11 +107,10 @@ public final class ModuleDatabase {
         }
 
         List<Alias> aliases = new ArrayList<>();
-        for (String line : optionalLines(kernelDir.resolve("modules.alias"))) {
-            String stripped = line.strip();
-            List<String> words = Words.split(stripped);
+        for (IndexLines.Line line : optionalLines(kernelDir.resolve("modules.alias"))) {
+            List<String> words = line.words();
             if (words.size() == 3 && words.get(0).equals("alias")) {
-                aliases.add(new Alias(words.get(1), normalize(words.get(2)), stripped));
+                aliases.add(new Alias(words.get(1), normalize(words.get(2)), line.text()));
             }
         }
         return new ModuleDatabase(kernelDir, modules, builtin, softdepPre, softdepLines, aliases);
@@ -249,27 +247,7 @@ public final class ModuleDatabase {
         return name.replace('-', '_');
     }
 
-    private static List<String> optionalLines(Path file) throws IOException {
-        return Files.exists(file) ? lines(file) : List.of();
-    }
-
-    /**
-     * The lines {@link Files#readAllLines} would give, at half its cost under -Xint: one UTF-8 decode
-     * (failing on malformed input as it does) and a newline search, instead of a decoder and a
-     * reader copying every character. A '\r' (a hand-edited file) takes String.lines, which ends
-     * lines where readAllLines does.
-     */
-    private static List<String> lines(Path file) throws IOException {
-        String text = Files.readString(file);
-        if (text.indexOf('\r') >= 0) return text.lines().toList();
-        List<String> lines = new ArrayList<>();
-        int start = 0;
-        while (start < text.length()) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) end = text.length();
-            lines.add(text.substring(start, end));
-            start = end + 1;
-        }
-        return lines;
+    private static List<IndexLines.Line> optionalLines(Path file) throws IOException {
+        return Files.exists(file) ? IndexLines.read(file) : List.of();
     }
 }
