@@ -87,7 +87,7 @@ public final class Fs {
                 MemorySegment buffer = frame.buffer(max, 8);
                 long n = Libc.syscall(errno, Arch.Nr.READ, fd, buffer.address(), max);
                 if (n < 0) throw Libc.failure(errno, "read", fd, "<buffer>", max);
-                return buffer.asSlice(0, n).toArray(JAVA_BYTE);
+                return Libc.bytes(buffer, n);
             } finally {
                 close((int) fd);
             }
@@ -178,7 +178,7 @@ public final class Fs {
             MemorySegment buf = arena.allocate(PATH_MAX);
             long n = Libc.syscall(errno, Arch.Nr.READLINKAT, dirfd, Libc.cString(arena, path).address(), buf.address(), PATH_MAX);
             if (n < 0) throw Libc.failure(errno, "readlinkat", dirName(dirfd), path);
-            return buf.asSlice(0, n).toArray(JAVA_BYTE);
+            return Libc.bytes(buf, n);
         }
     }
 
@@ -249,7 +249,7 @@ public final class Fs {
             long rc = Libc.syscall(errno, Arch.Nr.STATX, dirfd, Libc.cString(frame, path).address(), flags,
                     STATX_BASIC_STATS | STATX_MNT_ID, buf.address());
             if (rc != 0) throw Libc.failure(errno, "statx", dirName(dirfd), path, flags);
-            byte[] b = buf.toArray(JAVA_BYTE);   // one copy, then plain array reads (segment reads are slow interpreted)
+            byte[] b = Libc.bytes(buf, STATX_SIZE);   // one copy, then plain array reads (segment reads are slow interpreted)
             // struct statx: see linux/stat.h; offsets are the same on every architecture.
             int mask = le32(b, 0);
             long rdev = Stat.makedev(le32(b, 128), le32(b, 132));
@@ -323,7 +323,7 @@ public final class Fs {
 
     // struct statfs on LP64: f_type, f_bsize, f_blocks, f_bfree, f_bavail are the first five longs.
     private static StatFs statFs(MemorySegment buf) {
-        byte[] b = buf.asSlice(0, 40).toArray(JAVA_BYTE);
+        byte[] b = Libc.bytes(buf, 40);
         return new StatFs(le64(b, 0), le64(b, 8), le64(b, 16), le64(b, 24), le64(b, 32));
     }
 

@@ -1,6 +1,5 @@
 package liftoff.sys;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,7 +21,7 @@ public final class KernelLog {
             MemorySegment buf = arena.allocate(Math.max(size, 1));
             long n = Libc.syscall(errno, Arch.Nr.SYSLOG, SYSLOG_ACTION_READ_ALL, buf.address(), size);
             if (n < 0) throw Libc.failure(errno, "syslog", "SYSLOG_ACTION_READ_ALL", size);
-            return new String(buf.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+            return new String(Libc.bytes(buf, n), StandardCharsets.UTF_8);
         }
     }
 }

@@ -23,8 +23,8 @@ public final class Keys {
             MemorySegment data = arena.allocate(Math.max(1, payload.length));
             try {
                 MemorySegment.copy(payload, 0, data, ValueLayout.JAVA_BYTE, 0, payload.length);
-                long serial = Libc.syscall(errno, Arch.Nr.ADD_KEY, arena.allocateFrom(type).address(),
-                        arena.allocateFrom(description).address(), data.address(), payload.length, keyring);
+                long serial = Libc.syscall(errno, Arch.Nr.ADD_KEY, Libc.cString(arena, type).address(),
+                        Libc.cString(arena, description).address(), data.address(), payload.length, keyring);
                 if (serial < 0) {
                     throw Libc.failure(errno, "add_key", type, description, "<" + payload.length + " secret bytes>", keyring);
                 }

@@ -13,6 +13,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The one place that links C library functions. Every system call goes through one downcall
@@ -62,8 +63,9 @@ final class Libc {
                 () -> new UnsatisfiedLinkError("the C library has no symbol " + name));
     }
 
+    /** Where the linker writes errno after each call: not zeroed first, nothing reads it before a call. */
     static MemorySegment errnoSlot(Arena arena) {
-        return arena.allocate(CAPTURE_LAYOUT);
+        return unzeroed(arena, CAPTURE_LAYOUT.byteSize(), CAPTURE_LAYOUT.byteAlignment());
     }
 
     static int errno(MemorySegment slot) {
@@ -72,14 +74,33 @@ final class Libc {
 
     /** A NUL-terminated copy of a string (UTF-8), or NULL for null. */
     static MemorySegment cString(Arena arena, String s) {
-        return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
+        return s == null ? MemorySegment.NULL : cString(arena, s.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A NUL-terminated copy of raw name bytes: file names need not be UTF-8. */
+    /**
+     * A NUL-terminated copy of raw name bytes: file names need not be UTF-8. One copy of the bytes
+     * with their NUL into memory that is not zeroed first: interpreted, zeroing and a second copy
+     * cost more than the system call the string is for.
+     */
     static MemorySegment cString(Arena arena, byte[] bytes) {
-        MemorySegment s = arena.allocate(bytes.length + 1L);
-        MemorySegment.copy(bytes, 0, s, JAVA_BYTE, 0, bytes.length);
+        MemorySegment s = unzeroed(arena, bytes.length + 1L, 1);
+        MemorySegment.copy(Arrays.copyOf(bytes, bytes.length + 1), 0, s, JAVA_BYTE, 0, bytes.length + 1);
         return s;
+    }
+
+    /**
+     * The first {@code length} bytes of {@code segment} as an array: a plain copy, a third of what
+     * asSlice(0, length).toArray(JAVA_BYTE) costs interpreted.
+     */
+    static byte[] bytes(MemorySegment segment, long length) {
+        byte[] bytes = new byte[Math.toIntExact(length)];
+        MemorySegment.copy(segment, JAVA_BYTE, 0, bytes, 0, bytes.length);
+        return bytes;
+    }
+
+    /** Memory the caller fills completely: a syscall frame's block skips the zeroing any Arena must do. */
+    private static MemorySegment unzeroed(Arena arena, long byteSize, long byteAlignment) {
+        return arena instanceof Scratch frame ? frame.buffer(byteSize, byteAlignment) : arena.allocate(byteSize, byteAlignment);
     }
 
     /** Reads a C string that the C library returned (static storage: no length known). */

@@ -17,7 +17,7 @@ public final class Modules {
     public static void finitModule(int fd, String params, int flags) {
         try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
-            if (Libc.syscall(errno, Arch.Nr.FINIT_MODULE, fd, arena.allocateFrom(params).address(), flags) != 0) {
+            if (Libc.syscall(errno, Arch.Nr.FINIT_MODULE, fd, Libc.cString(arena, params).address(), flags) != 0) {
                 throw Libc.failure(errno, "finit_module", fd, params, flags);
             }
         }

@@ -49,7 +49,7 @@ public final class Processes {
      */
     private static MemorySegment stringArray(Arena arena, List<String> strings) {
         MemorySegment array = arena.allocate(JAVA_LONG, strings.size() + 1L);
-        for (int i = 0; i < strings.size(); i++) array.setAtIndex(JAVA_LONG, i, arena.allocateFrom(strings.get(i)).address());
+        for (int i = 0; i < strings.size(); i++) array.setAtIndex(JAVA_LONG, i, Libc.cString(arena, strings.get(i)).address());
         array.setAtIndex(JAVA_LONG, strings.size(), 0L);
         return array;
     }

@@ -1,6 +1,5 @@
 package liftoff.sys;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -112,7 +111,7 @@ public final class UeventSocket implements AutoCloseable {
                 }
                 long n = Libc.syscall(errno, Arch.Nr.RECVFROM, fd, buffer.address(), MAX_EVENT, 0, 0, 0);
                 if (n < 0) throw Libc.failure(errno, "recvfrom", fd, "<buffer>", MAX_EVENT, 0);
-                Optional<Uevent> event = Uevent.parse(buffer.asSlice(0, n).toArray(JAVA_BYTE));
+                Optional<Uevent> event = Uevent.parse(Libc.bytes(buffer, n));
                 if (event.isPresent()) return event;
             }
         }
