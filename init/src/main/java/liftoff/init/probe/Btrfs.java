@@ -2,7 +2,6 @@ package liftoff.init.probe;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /**
  * btrfs: the primary superblock at 64 KiB. UUID is the filesystem's, UUID_SUB this device's (a
@@ -35,8 +34,6 @@ final class Btrfs implements FilesystemFormat {
         if ((sb.getShort(0xC4) & 0xffff) != CSUM_CRC32C) {
             return true;
         }
-        CRC32C crc = new CRC32C();
-        crc.update(sb.array(), 0x20, SIZE - 0x20);
-        return (int) crc.getValue() == sb.getInt(0);
+        return Crc32c.of(sb.array(), 0x20, SIZE - 0x20) == sb.getInt(0);
     }
 }

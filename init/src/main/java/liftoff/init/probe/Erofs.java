@@ -2,7 +2,6 @@ package liftoff.init.probe;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /** EROFS: superblock 1 KiB in; BLOCK_SIZE is 2^blkszbits. */
 final class Erofs implements FilesystemFormat {
@@ -44,8 +43,6 @@ final class Erofs implements FilesystemFormat {
         }
         int stored = block.getInt(4);
         block.putInt(4, 0);
-        CRC32C crc = new CRC32C();
-        crc.update(block.array(), 0, length);
-        return (int) ~crc.getValue() == stored;
+        return ~Crc32c.of(block.array(), 0, length) == stored;
     }
 }

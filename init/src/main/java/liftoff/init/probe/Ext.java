@@ -2,7 +2,6 @@ package liftoff.init.probe;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /**
  * ext2, ext3 and ext4, and jbd (an external journal). They share one superblock (1 KiB into the
@@ -80,8 +79,6 @@ final class Ext implements FilesystemFormat {
         if ((roCompat & RO_COMPAT_METADATA_CSUM) == 0) {
             return true;
         }
-        CRC32C crc = new CRC32C();
-        crc.update(sb.array(), 0, 0x3FC);
-        return (int) ~crc.getValue() == sb.getInt(0x3FC);
+        return ~Crc32c.of(sb.array(), 0, 0x3FC) == sb.getInt(0x3FC);
     }
 }

@@ -3,7 +3,6 @@ package liftoff.init.probe;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
 
 /**
  * XFS: a big-endian superblock in sector 0. blkid sanity-checks the geometry and, on v5
@@ -59,8 +58,6 @@ final class Xfs implements FilesystemFormat {
         }
         int stored = sector.getInt(CRC_OFFSET);
         sector.putInt(CRC_OFFSET, 0);
-        CRC32C crc = new CRC32C();
-        crc.update(sector.array(), 0, sectorSize);
-        return (int) crc.getValue() == stored;
+        return Crc32c.of(sector.array(), 0, sectorSize) == stored;
     }
 }
