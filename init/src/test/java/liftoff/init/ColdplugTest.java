@@ -45,6 +45,8 @@ class ColdplugTest {
         Files.createSymbolicLink(sys.resolve("bus/virtio/devices/virtio1"), virtio);
         Files.createDirectories(sys.resolve("bus/memory/devices"));
         Files.createSymbolicLink(sys.resolve("bus/memory/devices/memory0"), memory);
+        // A bus never read (memory blocks have no modalias): were it read, this one would be found.
+        Files.writeString(memory.resolve("modalias"), "memory:not-read");
         Files.createDirectories(sys.resolve("bus/empty"));   // a bus without a devices list
         Path unlisted = Files.createDirectories(sys.resolve("devices/platform/unlisted"));
         Files.writeString(unlisted.resolve("modalias"), "platform:not-on-a-bus-list");
