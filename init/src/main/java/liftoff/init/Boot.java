@@ -98,7 +98,7 @@ final class Boot {
         modules.awaitList();
         modules.pauseForHandover();
         log.restoreRateLimit();
-        SwitchRoot.run(NEW_ROOT, init, args, List.of(), log::info);   // returns or throws only when it failed
+        SwitchRoot.run(NEW_ROOT, init, args, List.of(), log.infoLines);   // returns or throws only when it failed
     }
 
     /** /dev/disk/by-*, for the real root's fstab before its udev runs; a failure costs only the links. */

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The init's log: one record per line to /dev/kmsg as "liftoff: ...", so every step carries the
@@ -19,6 +20,13 @@ final class Log {
     private static final int WARNING = 4;
     private static final int INFO = 6;
     private static final int DEBUG = 7;
+
+    /**
+     * {@link #info} as a Consumer, made with the Log: a method reference written at the hand-over
+     * was linked there, at every boot (a class spun, interpreted), because the AOT training, which
+     * makes Logs, never reaches the hand-over.
+     */
+    final Consumer<String> infoLines = this::info;
 
     private FileOutputStream kmsg;
     private String savedRateLimit;
