@@ -154,8 +154,7 @@ public final class JavaRuntime {
     public Path image(List<String> modules, boolean compressClasses) throws IOException {
         List<String> sorted = modules.stream().sorted().distinct().toList();
         List<String> options = jlinkOptions(compressClasses);
-        Optional<String> jliTrace = JliTrace.forJdk(jdk);
-        Path image = cacheDir.resolve("jre-" + key(recipe(sorted, options, jliTrace).getBytes(StandardCharsets.UTF_8)));
+        Path image = cacheDir.resolve("jre-" + key(recipe(sorted, options).getBytes(StandardCharsets.UTF_8)));
         if (Files.isDirectory(image)) {
             return image;
         }
@@ -164,6 +163,7 @@ public final class JavaRuntime {
         Path output = building.resolve("jre");
         List<String> command = new ArrayList<>(List.of(tool("jlink").toString(), "--add-modules", String.join(",", sorted)));
         command.addAll(options);
+        Optional<String> jliTrace = JliTrace.forJdk(jdk);   // read only here: opening the JDK's jrt image takes 0.7 s
         if (jliTrace.isPresent()) {
             Path trace = Files.writeString(building.resolve("jli-trace.txt"), jliTrace.get());
             command.add("--generate-jli-classes=@" + trace);
@@ -203,10 +203,10 @@ public final class JavaRuntime {
         }
     }
 
-    /** Everything about a runtime image that is not the JDK itself. */
-    private static String recipe(List<String> modules, List<String> jlinkOptions, Optional<String> jliTrace) {
+    /** Everything about a runtime image that is not the JDK itself (the JDK's own jli list comes with its release). */
+    private static String recipe(List<String> modules, List<String> jlinkOptions) throws IOException {
         return String.join("\n", modules) + "\n" + String.join(" ", jlinkOptions) + "\n" + UNNEEDED
-                + "\nstrip=" + findStrip().isPresent() + "\nrecipe=" + RECIPE_VERSION + "\njli=" + jliTrace.orElse("");
+                + "\nstrip=" + findStrip().isPresent() + "\nrecipe=" + RECIPE_VERSION + "\njli=" + JliTrace.initTrace();
     }
 
     private static List<String> jlinkOptions(boolean compressClasses) {
