@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import liftoff.init.modules.ModuleDatabase;
 
@@ -295,17 +296,29 @@ public final class ImageLayout {
             notes.add(String.format("hostonly: %d modules, %d bytes (the generic image's: %d modules, %d bytes)",
                     selection.modules().size(), moduleBytes(selection), generic.modules().size(), moduleBytes(generic)));
         }
+        // Compressed modules ship as they are only to a kernel that decompresses them itself.
+        boolean decompress = !selection.compressed().isEmpty()
+                && !ModuleCompression.kernelDecompresses(config.modulesDir(), kernelVersion);
         if (!selection.compressed().isEmpty()) {
-            notes.add(selection.compressed().size() + " compressed modules: the init must load them with"
-                    + " MODULE_INIT_COMPRESSED_FILE (Linux 6.4+, CONFIG_MODULE_DECOMPRESS) or decompress them itself");
+            notes.add(selection.compressed().size() + " compressed modules: " + (decompress
+                    ? "decompressed into the image (" + kernelVersion + " has no CONFIG_MODULE_DECOMPRESS to load them as they are)"
+                    : "shipped compressed; the kernel decompresses them (CONFIG_MODULE_DECOMPRESS)"));
         }
+        UnaryOperator<String> pathInImage = decompress ? ModuleCompression::withoutCompression : UnaryOperator.identity();
         String imageDir = "/lib/modules/" + kernelVersion;
         Path kernelDir = config.modulesDir().resolve(kernelVersion);
         for (ModuleDatabase.Module module : selection.modules()) {
-            tree.file(imageDir + "/" + module.path(), kernelDir.resolve(module.path()).toRealPath(), 0644, Part.MODULES);
+            Path source = kernelDir.resolve(module.path()).toRealPath();
+            String path = pathInImage.apply(module.path());
+            if (!path.equals(module.path())) {
+                Path plain = stagingDir.resolve("modules-decompressed").resolve(path);
+                Files.createDirectories(plain.getParent());
+                source = Files.write(plain, ModuleCompression.decompress(source, module.compression()));
+            }
+            tree.file(imageDir + "/" + path, source, 0644, Part.MODULES);
         }
         Path indexDir = stagingDir.resolve("modules");
-        for (String index : ModuleIndexFiles.write(selection, indexDir)) {
+        for (String index : ModuleIndexFiles.write(selection, indexDir, pathInImage)) {
             tree.file(imageDir + "/" + index, indexDir.resolve(index), 0644, Part.MODULES);
         }
         for (Map.Entry<String, Path> firmware : selection.firmware().entrySet()) {

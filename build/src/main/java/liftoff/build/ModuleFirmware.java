@@ -1,15 +1,12 @@
 package liftoff.build;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,15 +14,6 @@ import java.util.Optional;
  * MODULE_FIRMWARE() records) and where the kernel's firmware loader would find each file.
  */
 public final class ModuleFirmware {
-    /** Decompressors for .ko.xz / .ko.zst / .ko.gz, run as external programs (as kmod links their libraries). */
-    private static final Map<String, List<String>> DECOMPRESSORS = Map.of(
-            ".xz", List.of("xz", "-dc"),
-            ".zst", List.of("zstd", "-dc"),
-            ".gz", List.of("gzip", "-dc"));
-
-    /** No module is anywhere near this; a larger output is a decompression bomb, not a module. */
-    private static final int MAX_MODULE_BYTES = 256 << 20;
-
     /** Compression suffixes the kernel's firmware loader tries after the plain name (xz since 5.3, zstd since 5.19). */
     private static final List<String> FIRMWARE_SUFFIXES = List.of("", ".zst", ".xz");
 
@@ -34,7 +22,7 @@ public final class ModuleFirmware {
     /** The firmware names {@code module} declares, in .modinfo order. */
     public static List<String> declared(Path module) throws IOException {
         String suffix = module.getFileName().toString().replaceFirst(".*\\.ko", "");
-        Elf elf = suffix.isEmpty() ? Elf.read(module) : Elf.parse(decompress(module, suffix), module.toString());
+        Elf elf = suffix.isEmpty() ? Elf.read(module) : Elf.parse(ModuleCompression.decompress(module, suffix), module.toString());
         ByteBuffer modinfo = elf.section(".modinfo").orElse(ByteBuffer.allocate(0));
         List<String> firmware = new ArrayList<>();
         for (String entry : StandardCharsets.UTF_8.decode(modinfo).toString().split("\0")) {
@@ -60,40 +48,5 @@ public final class ModuleFirmware {
             }
         }
         return Optional.empty();
-    }
-
-    private static byte[] decompress(Path module, String suffix) throws IOException {
-        List<String> command = DECOMPRESSORS.get(suffix);
-        if (command == null) {
-            throw new IOException(module + ": unknown module compression '" + suffix + "'");
-        }
-        List<String> full = new ArrayList<>(command);
-        full.add(module.toString());
-        Process process;
-        try {
-            process = new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            throw new IOException(module + ": cannot run " + command.getFirst() + " to read its .modinfo", e);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = process.getInputStream()) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                if (out.size() + n > MAX_MODULE_BYTES) {
-                    process.destroy();
-                    throw new IOException(module + ": decompresses to more than " + MAX_MODULE_BYTES + " bytes");
-                }
-                out.write(buffer, 0, n);
-            }
-        }
-        try {
-            if (process.waitFor() != 0) {
-                throw new IOException(module + ": " + String.join(" ", command) + " failed (exit " + process.exitValue() + ")");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(module + ": interrupted while decompressing", e);
-        }
-        return out.toByteArray();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import liftoff.init.modules.ModuleDatabase;
 
 /**
@@ -27,18 +28,24 @@ public final class ModuleIndexFiles {
 
     private ModuleIndexFiles() {}
 
-    /** Writes the index files into {@code dir} (the image's /lib/modules/KVER); returns their names. */
-    public static List<String> write(KernelModules.Selection selection, Path dir) throws IOException {
+    /**
+     * Writes the index files into {@code dir} (the image's /lib/modules/KVER); returns their names.
+     *
+     * @param pathInImage a module's path in the image from its path under the kernel's directory
+     *                    (they differ for modules decompressed into the image)
+     */
+    public static List<String> write(KernelModules.Selection selection, Path dir, UnaryOperator<String> pathInImage)
+            throws IOException {
         Files.createDirectories(dir);
         ModuleDatabase database = selection.database();
         Set<String> shipped = selection.names();
         String imageDir = "/lib/modules/" + selection.kernelVersion() + "/";
         List<String> load = new ArrayList<>();
-        selection.eager().forEach(m -> load.add(imageDir + m.path()));
+        selection.eager().forEach(m -> load.add(imageDir + pathInImage.apply(m.path())));
 
         List<String> written = new ArrayList<>(List.of(LOAD_LIST, "modules.dep", "modules.alias", "modules.softdep"));
         writeLines(dir.resolve(LOAD_LIST), load);
-        writeLines(dir.resolve("modules.dep"), database.depLines(shipped));
+        writeLines(dir.resolve("modules.dep"), database.depLines(shipped, pathInImage));
         writeLines(dir.resolve("modules.alias"), database.aliasLines(shipped, selection.onDemand()));
         writeLines(dir.resolve("modules.softdep"), database.softdepLines(shipped));
         Path builtin = database.kernelDir().resolve("modules.builtin");

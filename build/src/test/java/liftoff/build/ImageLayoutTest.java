@@ -162,6 +162,35 @@ class ImageLayoutTest {
         assertFalse(none.spec().contains("e2fsck"), none.spec());
     }
 
+    /**
+     * A compressed module ships decompressed, under its .ko name in the image and in modules.dep, to a
+     * kernel whose config lacks CONFIG_MODULE_DECOMPRESS (the init has no xz or zstd), and as it is to
+     * one that has it (finit_module's MODULE_INIT_COMPRESSED_FILE).
+     */
+    @Test
+    void compressedModulesAreDecompressedUnlessTheKernelDecompressesThem(@TempDir Path base) throws Exception {
+        Path dir = Files.createDirectories(base.resolve("6.9.0/kernel/drivers/virtio"));
+        Path plain = Path.of("/lib/modules", KVER, "kernel/drivers/virtio/virtio_ring.ko");
+        Process xz = new ProcessBuilder("xz", "-c", plain.toString()).redirectOutput(dir.resolve("virtio_ring.ko.xz").toFile()).start();
+        assertEquals(0, xz.waitFor());
+        Files.writeString(base.resolve("6.9.0/modules.dep"), "kernel/drivers/virtio/virtio_ring.ko.xz:\n");
+        BuildConfig fake = config.with("MODULES_DIR", base.toString()).with("KERNEL_VERSION", "6.9.0").with("MODULES", "virtio_ring");
+
+        ImageLayout.Plan decompressed = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(fake, jar, base.resolve("a"));
+        String module = "lib/modules/6.9.0/kernel/drivers/virtio/virtio_ring.ko";   // under /usr on a merged-/usr host
+        Path staged = base.resolve("a/modules-decompressed/kernel/drivers/virtio/virtio_ring.ko");
+        assertTrue(decompressed.spec().contains(module + " " + staged + " 0644 0 0\n"), decompressed.spec());
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(staged));
+        assertEquals("kernel/drivers/virtio/virtio_ring.ko:\n", Files.readString(base.resolve("a/modules/modules.dep")));
+        assertTrue(decompressed.notes().stream().anyMatch(n -> n.startsWith("1 compressed modules: decompressed into the image")),
+                decompressed.notes().toString());
+
+        Files.writeString(base.resolve("6.9.0/config"), "CONFIG_MODULES=y\nCONFIG_MODULE_DECOMPRESS=y\n");
+        ImageLayout.Plan asIs = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(fake, jar, base.resolve("b"));
+        assertTrue(asIs.spec().contains(module + ".xz " + dir.resolve("virtio_ring.ko.xz") + " 0644 0 0\n"), asIs.spec());
+        assertEquals("kernel/drivers/virtio/virtio_ring.ko.xz:\n", Files.readString(base.resolve("b/modules/modules.dep")));
+    }
+
     @Test
     void sameInputsSameSpec(@TempDir Path other) throws IOException {
         ImageLayout.Plan again = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(config, jar, other.resolve("staging"));

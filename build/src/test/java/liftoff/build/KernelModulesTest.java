@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -102,7 +103,7 @@ class KernelModulesTest {
     @Test
     void onDemandModulesAreInModulesDepButNotInTheLoadList(@TempDir Path out) throws IOException {
         var selection = KernelModules.select(MODULES, KVER, List.of("dm_crypt", "verity"), Path.of("/lib/firmware"));
-        ModuleIndexFiles.write(selection, out);
+        ModuleIndexFiles.write(selection, out, UnaryOperator.identity());
         String load = Files.readString(out.resolve("liftoff.load"));
         assertTrue(load.endsWith("/dm-crypt.ko\n") && !load.contains("dm-verity"), load);
         assertTrue(Files.readString(out.resolve("modules.dep")).contains(
@@ -113,7 +114,7 @@ class KernelModulesTest {
     void indexFilesForTheShippedSubset(@TempDir Path out) throws IOException {
         var selection = KernelModules.select(MODULES, KVER, List.of("sd_mod", "isofs"), Path.of("/lib/firmware"));
         assertEquals(List.of("liftoff.load", "modules.dep", "modules.alias", "modules.softdep", "modules.builtin"),
-                ModuleIndexFiles.write(selection, out));
+                ModuleIndexFiles.write(selection, out, UnaryOperator.identity()));
         // sd_mod waits for a SCSI disk (its alias scsi:t-0x00*); a filesystem no device asks for loads at once.
         String prefix = "/lib/modules/" + KVER + "/kernel/";
         assertEquals(prefix + "drivers/cdrom/cdrom.ko\n" + prefix + "fs/isofs/isofs.ko\n", Files.readString(out.resolve("liftoff.load")));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 import liftoff.init.modules.ModuleDatabase;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class ModuleDatabaseTest {
         ModuleDatabase db = ModuleDatabase.load(FIXTURE);
         assertEquals(List.of("alias virtio:d00000002v* virtio_blk"), db.aliasLines(Set.of("virtio_blk"), Set.of()));
         assertEquals(List.of("kernel/drivers/block/virtio-blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko",
-                "kernel/drivers/virtio/virtio_ring.ko:"), db.depLines(Set.of("virtio_ring", "virtio_blk")));
+                "kernel/drivers/virtio/virtio_ring.ko:"), db.depLines(Set.of("virtio_ring", "virtio_blk"), UnaryOperator.identity()));
     }
 
     @Test

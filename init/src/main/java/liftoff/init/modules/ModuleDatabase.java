@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * depmod's text indexes for one kernel (/lib/modules/KVER): modules.dep, modules.builtin,
@@ -229,10 +230,11 @@ public final class ModuleDatabase {
     }
 
     /** The modules.dep lines of the {@code shipped} modules (normalized names), in file order. */
-    public List<String> depLines(Set<String> shipped) {
+    public List<String> depLines(Set<String> shipped, UnaryOperator<String> pathInImage) {
         return modules.values().stream()
                 .filter(m -> shipped.contains(m.name))
-                .map(m -> m.dependencies.isEmpty() ? m.path + ":" : m.path + ": " + String.join(" ", m.dependencies))
+                .map(m -> pathInImage.apply(m.path) + ":"
+                        + (m.dependencies.isEmpty() ? "" : " " + String.join(" ", m.dependencies.stream().map(pathInImage).toList())))
                 .toList();
     }
 
