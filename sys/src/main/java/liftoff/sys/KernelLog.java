@@ -1,6 +1,5 @@
 package liftoff.sys;
 
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
