@@ -3,6 +3,7 @@ package liftoff.build;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ final class ModuleCompression {
     static boolean kernelDecompresses(Path modulesDir, String kernelVersion) throws IOException {
         Optional<Path> config = kernelConfig(modulesDir, kernelVersion);
         if (config.isEmpty()) return false;
-        try (var lines = Files.lines(config.get())) {
+        try (var lines = Files.lines(config.get(), StandardCharsets.ISO_8859_1)) {   // any bytes: only ASCII lines matter
             return lines.anyMatch(line -> line.strip().equals("CONFIG_MODULE_DECOMPRESS=y"));
         }
     }
