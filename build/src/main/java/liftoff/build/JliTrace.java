@@ -31,9 +31,11 @@ final class JliTrace {
     private JliTrace() {}
 
     /**
-     * The trace for jlink from {@code jdk}: its default list and the init's. Empty when that JDK has
-     * no default list to read (jlink then keeps its own holders: only the init's forms are lost,
-     * which costs time, not correctness), since a given file replaces the default list.
+     * The trace for jlink from {@code jdk}: its default list and the init's. Empty when that JDK's
+     * default list cannot be read (none, or a JDK newer than the one running the builder, whose
+     * jrt-fs.jar this JVM cannot load): jlink then keeps its own holders, and only the init's forms
+     * are lost, which costs boot time, not correctness. A given file replaces the default list, so
+     * the init's forms alone are never given.
      */
     static Optional<String> forJdk(Path jdk) throws IOException {
         Optional<String> defaults = jdkDefault(jdk);
@@ -50,13 +52,13 @@ final class JliTrace {
         }
     }
 
-    private static Optional<String> jdkDefault(Path jdk) throws IOException {
+    private static Optional<String> jdkDefault(Path jdk) {
         if (!Files.isRegularFile(jdk.resolve("lib/jrt-fs.jar"))) return Optional.empty();
         try (FileSystem jrt = FileSystems.newFileSystem(URI.create("jrt:/"), Map.of("java.home", jdk.toString()))) {
             Path list = jrt.getPath(JDK_DEFAULT);
             return Files.isRegularFile(list) ? Optional.of(Files.readString(list)) : Optional.empty();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        } catch (IOException | UncheckedIOException | LinkageError e) {
+            return Optional.empty();
         }
     }
 }
