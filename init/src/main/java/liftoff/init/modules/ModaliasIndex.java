@@ -44,7 +44,7 @@ final class ModaliasIndex {
             ModuleDatabase.Alias alias = aliases.get(i);
             String prefix = GlobPrefilter.literalPrefix(alias.pattern());
             // A pattern whose bus part is a wildcard ("acpi*:PNP0A03:*") comes after the bus's own.
-            int order = wildcardBus(alias.pattern()) ? count + i : i;
+            int order = wildcardBus(alias.pattern(), prefix) ? count + i : i;
             List<Candidate> candidates = byPrefix.get(prefix);
             if (candidates == null) {   // not computeIfAbsent: a lambda's first call is slow to link under -Xint
                 candidates = new ArrayList<>();
@@ -86,14 +86,9 @@ final class ModaliasIndex {
         matched.add(at, candidate);
     }
 
-    /** Whether the pattern's bus part (before the first ':') holds a wildcard. */
-    private static boolean wildcardBus(String pattern) {
+    /** Whether the pattern's bus part (before the first ':') holds a wildcard: its literal prefix ends inside it. */
+    private static boolean wildcardBus(String pattern, String literalPrefix) {
         int colon = pattern.indexOf(':');
-        int end = colon < 0 ? pattern.length() : colon;
-        for (int i = 0; i < end; i++) {
-            char c = pattern.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == '\\') return true;
-        }
-        return false;
+        return literalPrefix.length() < (colon < 0 ? pattern.length() : colon);
     }
 }
