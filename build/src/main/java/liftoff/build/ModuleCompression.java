@@ -49,7 +49,7 @@ final class ModuleCompression {
         }
     }
 
-    static Optional<Path> kernelConfig(Path modulesDir, String kernelVersion) {
+    private static Optional<Path> kernelConfig(Path modulesDir, String kernelVersion) {
         for (Path candidate : List.of(modulesDir.resolve(kernelVersion).resolve("config"), Path.of("/boot/config-" + kernelVersion))) {
             if (Files.isRegularFile(candidate)) return Optional.of(candidate);
         }
