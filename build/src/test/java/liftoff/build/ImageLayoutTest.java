@@ -226,7 +226,7 @@ class ImageLayoutTest {
     }
 
     /** Runs {@code command} in a chroot of {@code root}; returns its output, failing on a non-zero exit. */
-    private static String chroot(Path root, String... command) throws IOException, InterruptedException {
+    static String chroot(Path root, String... command) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("chroot", root.toString()));
         full.addAll(List.of(command));
         Process process = new ProcessBuilder(full).redirectErrorStream(true).start();

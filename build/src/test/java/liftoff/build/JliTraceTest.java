@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,14 +51,11 @@ class JliTraceTest {
         Path root = dir.resolve("root");
         new ImageLayout(JavaRuntimeTest.CACHE, ImageLayoutTest.EPOCH).plan(config, jar, dir.resolve("staging")).materialize(root);
 
-        List<String> command = new ArrayList<>(List.of("chroot", root.toString(), JavaRuntime.IMAGE_DIR + "/bin/java",
+        List<String> command = new ArrayList<>(List.of(JavaRuntime.IMAGE_DIR + "/bin/java",
                 "-Dliftoff.train=true", "-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true"));
         command.addAll(JavaRuntime.withoutAotCache(Files.readAllLines(root.resolve("jvm.args"))));
         command.add(ImageLayout.INIT_PATH);
-        Process training = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(training.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(training.waitFor(120, TimeUnit.SECONDS), "training finished");
-        assertEquals(0, training.exitValue(), output);
+        String output = ImageLayoutTest.chroot(root, command.toArray(String[]::new));   // fails on a non-zero exit
         assertTrue(output.contains("[LF_RESOLVE]"), "the trace is on");
         List<String> spun = output.lines().filter(l -> l.startsWith("[LF_RESOLVE]") && l.endsWith(" (fail)"))
                 .map(l -> l.substring(0, l.length() - " (fail)".length())).distinct().sorted().toList();
