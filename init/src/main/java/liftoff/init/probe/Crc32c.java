@@ -1,7 +1,7 @@
 package liftoff.init.probe;
 
 /**
- * CRC-32C (Castagnoli), as ext4, btrfs and erofs checksum their superblocks, byte at a time from
+ * CRC-32C (Castagnoli), as ext4, xfs, btrfs and erofs checksum their superblocks, byte at a time from
  * one table written out below. Not java.util.zip.CRC32C: its class initializer computes eight such
  * tables, which under the interpreter the init runs in took 18 ms of the boot at the first ext4
  * probe (and without SSE 4.2, as on {@code -cpu qemu64}, it has no intrinsic either); a superblock
