@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import liftoff.build.BuildConfig;
-import liftoff.build.ImageBuilder;
-import liftoff.build.JavaRuntime;
+import liftoff.image.BuildConfig;
+import liftoff.image.ImageBuilder;
+import liftoff.image.JavaRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

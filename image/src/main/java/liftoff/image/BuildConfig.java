@@ -1,0 +1,151 @@
+package liftoff.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What to put into an image. Read from a shell-style {@code KEY=value} file (default
+ * {@value #DEFAULT_PATH}, the mkinitcpio.conf / initramfs.conf convention; see {@link ShellAssignments});
+ * a missing file means the defaults, and command-line options override the file through {@link #with}.
+ *
+ * <p>Keys (docs/build.md has the long form):
+ * <pre>
+ * MODULES="storage virtio_net"   module names, aliases or groups (KernelModules.GROUPS); default "storage filesystems"
+ * HOSTONLY=yes|no                only the modules this machine's root needs (HostOnly), instead of MODULES' groups
+ * FSCK="e2fsck"                  root filesystem checkers to ship with their libraries; default e2fsck, "" for none
+ * KERNEL_VERSION=6.1.0-56-cloud-amd64   default: the running kernel, else the newest in MODULES_DIR
+ * COMPRESS=none|lz4|zstd|gzip|xz        for the cpio writer; default none (fastest to unpack, jvm-pid1.md)
+ * RESCUE=none|busybox            a static busybox at /bin/busybox with /bin/sh; default none
+ * INCLUDE="/etc/foo /src:/dst"   extra host files or directories, SRC or SRC:DST
+ * MICROCODE=yes|no               an early microcode segment when the host has any; default yes
+ * JDK=/usr/lib/jvm/...           the JDK to jlink from; default the JDK running the builder
+ * MODULES_DIR=/lib/modules       where kernels' modules are; FIRMWARE_DIR=/lib/firmware likewise
+ * </pre>
+ */
+public record BuildConfig(
+        List<String> modules,
+        Optional<String> kernelVersion,
+        String compress,
+        String rescue,
+        List<Include> includes,
+        boolean microcode,
+        Path jdk,
+        Path modulesDir,
+        Path firmwareDir,
+        List<String> fsck,
+        boolean hostonly) {
+
+    public static final String DEFAULT_PATH = "/etc/liftoff/liftoff.conf";
+
+    public static final List<String> COMPRESSIONS = List.of("none", "lz4", "zstd", "gzip", "xz");
+    public static final List<String> RESCUES = List.of("none", "busybox");
+
+    /** An extra host file or directory and where it goes in the image. */
+    public record Include(Path source, String target) {
+        /** "SRC" (same path in the image) or "SRC:DST"; both absolute. */
+        static Include parse(String spec) throws IOException {
+            int colon = spec.indexOf(':');
+            String source = colon < 0 ? spec : spec.substring(0, colon);
+            String target = colon < 0 ? spec : spec.substring(colon + 1);
+            if (!source.startsWith("/") || !target.startsWith("/")) {
+                throw new IOException("INCLUDE entry '" + spec + "': SRC and DST must be absolute paths");
+            }
+            return new Include(Path.of(source), target);
+        }
+    }
+
+    public BuildConfig {
+        modules = List.copyOf(modules);
+        includes = List.copyOf(includes);
+        fsck = List.copyOf(fsck);
+    }
+
+    public static BuildConfig defaults() {
+        return new BuildConfig(KernelModules.DEFAULT, Optional.empty(), "none", "none", List.of(), true,
+                Path.of(System.getProperty("java.home")), Path.of("/lib/modules"), Path.of("/lib/firmware"), List.of("e2fsck"), false);
+    }
+
+    /** The defaults overridden by {@code file}; a missing file is not an error. */
+    public static BuildConfig load(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return defaults();
+        }
+        BuildConfig config = defaults();
+        for (Map.Entry<String, ShellAssignments.Value> entry : ShellAssignments.parse(text, file.toString()).entrySet()) {
+            ShellAssignments.Value value = entry.getValue();
+            try {
+                config = config.with(entry.getKey(), value.array() ? value.words() : words(value.words().getFirst()));
+            } catch (IOException e) {
+                throw new IOException(file + ":" + value.line() + ": " + e.getMessage(), e);
+            }
+        }
+        return config;
+    }
+
+    /** This configuration with {@code key} set from a command-line style value (list keys split on blanks). */
+    public BuildConfig with(String key, String value) throws IOException {
+        return with(key, words(value));
+    }
+
+    private BuildConfig with(String key, List<String> words) throws IOException {
+        String single = String.join(" ", words);
+        return switch (key) {
+            case "MODULES" -> new BuildConfig(words, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "KERNEL_VERSION" -> new BuildConfig(modules, single.isEmpty() ? Optional.empty() : Optional.of(single), compress,
+                    rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "COMPRESS" -> new BuildConfig(modules, kernelVersion, oneOf(key, single, COMPRESSIONS), rescue, includes, microcode,
+                    jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "RESCUE" -> new BuildConfig(modules, kernelVersion, compress, oneOf(key, single, RESCUES), includes, microcode,
+                    jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "INCLUDE" -> {
+                List<Include> parsed = new ArrayList<>();
+                for (String word : words) {
+                    parsed.add(Include.parse(word));
+                }
+                yield new BuildConfig(modules, kernelVersion, compress, rescue, parsed, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+            }
+            case "MICROCODE" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes,
+                    oneOf(key, single, List.of("yes", "no")).equals("yes"), jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "JDK" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, path(key, single),
+                    modulesDir, firmwareDir, fsck, hostonly);
+            case "MODULES_DIR" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk,
+                    path(key, single), firmwareDir, fsck, hostonly);
+            case "FIRMWARE_DIR" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir,
+                    path(key, single), fsck, hostonly);
+            case "FSCK" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir,
+                    words, hostonly);
+            case "HOSTONLY" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir,
+                    firmwareDir, fsck, oneOf(key, single, List.of("yes", "no")).equals("yes"));
+            default -> throw new IOException("unknown key " + key + " (known: MODULES KERNEL_VERSION COMPRESS RESCUE INCLUDE"
+                    + " MICROCODE JDK MODULES_DIR FIRMWARE_DIR FSCK HOSTONLY)");
+        };
+    }
+
+    private static List<String> words(String value) {
+        return Arrays.stream(value.strip().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    private static String oneOf(String key, String value, List<String> allowed) throws IOException {
+        if (!allowed.contains(value)) {
+            throw new IOException(key + "=" + value + ": expected one of " + String.join(", ", allowed));
+        }
+        return value;
+    }
+
+    private static Path path(String key, String value) throws IOException {
+        if (!value.startsWith("/")) {
+            throw new IOException(key + "=" + value + ": expected an absolute path");
+        }
+        return Path.of(value);
+    }
+}

@@ -1,0 +1,91 @@
+package liftoff.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildConfigTest {
+    @Test
+    void missingFileMeansDefaults(@TempDir Path dir) throws IOException {
+        BuildConfig config = BuildConfig.load(dir.resolve("liftoff.conf"));
+        assertEquals(BuildConfig.defaults(), config);
+        assertEquals(List.of("storage", "filesystems", "verity", "crypt"), config.modules());
+        assertEquals("none", config.compress());
+        assertEquals(Path.of(System.getProperty("java.home")), config.jdk());
+    }
+
+    @Test
+    void readsShellStyleAssignmentsLikeMkinitcpioConf(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("liftoff.conf"), """
+                # liftoff.conf
+                MODULES="virtio_blk nvme"   # a comment
+                export COMPRESS=lz4
+                RESCUE='busybox'
+                INCLUDE=(
+                    /etc/hostname
+                    "/etc/os-release:/etc/initrd-release"  # arrays may span lines
+                )
+                KERNEL_VERSION=6.1.0-56-cloud-amd64
+                MICROCODE=no
+                FIRMWARE_DIR=/srv/fw\\ dir
+                FSCK=""
+                HOSTONLY=yes
+                """);
+        BuildConfig config = BuildConfig.load(file);
+        assertEquals(List.of("virtio_blk", "nvme"), config.modules());
+        assertEquals("lz4", config.compress());
+        assertEquals("busybox", config.rescue());
+        assertEquals(List.of(new BuildConfig.Include(Path.of("/etc/hostname"), "/etc/hostname"),
+                new BuildConfig.Include(Path.of("/etc/os-release"), "/etc/initrd-release")), config.includes());
+        assertEquals(Optional.of("6.1.0-56-cloud-amd64"), config.kernelVersion());
+        assertFalse(config.microcode());
+        assertEquals(Path.of("/srv/fw dir"), config.firmwareDir());
+        assertEquals(List.of(), config.fsck());
+        assertTrue(config.hostonly());
+        assertEquals(List.of("e2fsck"), BuildConfig.defaults().fsck());
+        assertFalse(BuildConfig.defaults().hostonly());
+    }
+
+    @Test
+    void windowsLineEndingsAreBlanks(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("liftoff.conf"), "COMPRESS=zstd\r\nRESCUE=busybox\r\n");
+        assertEquals("zstd", BuildConfig.load(file).compress());
+        assertEquals("busybox", BuildConfig.load(file).rescue());
+    }
+
+    @Test
+    void commandLineOverridesTheFile(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("liftoff.conf"), "MODULES=nvme\nCOMPRESS=zstd\n");
+        BuildConfig config = BuildConfig.load(file).with("MODULES", "virtio_blk sd_mod").with("KERNEL_VERSION", "");
+        assertEquals(List.of("virtio_blk", "sd_mod"), config.modules());
+        assertEquals("zstd", config.compress());
+        assertEquals(Optional.empty(), config.kernelVersion());
+    }
+
+    @Test
+    void errorsNameFileAndLine(@TempDir Path dir) throws IOException {
+        assertError(dir, "MODULES=nvme\nCOMPRES=lz4\n", ":2: unknown key COMPRES (known: MODULES KERNEL_VERSION COMPRESS RESCUE INCLUDE MICROCODE JDK MODULES_DIR FIRMWARE_DIR FSCK HOSTONLY)");
+        assertError(dir, "COMPRESS=brotli\n", ":1: COMPRESS=brotli: expected one of none, lz4, zstd, gzip, xz");
+        assertError(dir, "\nMODULES=\"$EXTRA nvme\"\n", ":2: '$': variables and command substitution are not supported (this is not a shell)");
+        assertError(dir, "MODULES=virtio blk\n", ":1: unexpected 'b' after the value of MODULES (quote values with spaces)");
+        assertError(dir, "MODULES=\"nvme\n\n", ":1: unterminated double quote");
+        assertError(dir, "if true; then MODULES=x; fi\n", ":1: expected KEY=value");
+        assertError(dir, "INCLUDE=relative/path\n", ":1: INCLUDE entry 'relative/path': SRC and DST must be absolute paths");
+        assertError(dir, "HOOKS=(base\nudev\n", ":1: unterminated array: missing ')'");
+    }
+
+    private static void assertError(Path dir, String text, String expected) throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.conf"), text);
+        IOException e = assertThrows(IOException.class, () -> BuildConfig.load(file), text);
+        assertEquals(file + expected, e.getMessage());
+    }
+}
