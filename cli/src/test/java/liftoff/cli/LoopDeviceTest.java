@@ -7,10 +7,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.UUID;
-
-import liftoff.init.RootFinder;
-import liftoff.init.RootSpec;
 import liftoff.init.probe.BlockDevices;
+import liftoff.init.root.RootFinder;
+import liftoff.init.root.RootSpec;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

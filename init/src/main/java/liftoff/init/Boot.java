@@ -7,7 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
+import liftoff.init.cmdline.Cmdline;
+import liftoff.init.luks.LuksUnlock;
+import liftoff.init.modules.DeviceEvents;
+import liftoff.init.modules.ModuleLoader;
 import liftoff.init.probe.BlockDevices;
+import liftoff.init.root.DiskLinks;
+import liftoff.init.root.RootDevice;
+import liftoff.init.root.RootMount;
+import liftoff.init.verity.VerityRoot;
 import liftoff.sys.SyscallException;
 
 /**
@@ -109,13 +117,6 @@ final class Boot {
             log.info("disk links: " + links + " under /dev/disk in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         } catch (IOException e) {
             log.warn("no /dev/disk links: " + e.getMessage());
-        }
-    }
-
-    /** Why this try failed, in words for the console. */
-    static final class BootFailure extends Exception {
-        BootFailure(String message) {
-            super(message);
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import liftoff.handover.HandoverException;
 import liftoff.handover.MountInfo;
 import liftoff.handover.SwitchRoot;
+import liftoff.init.modules.ModuleLoader;
 import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Filesystem;

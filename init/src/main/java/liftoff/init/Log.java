@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * console according to the console log level, which is how `quiet` silences the info lines and
  * still shows errors. Before /dev exists, and if kmsg cannot be opened, lines go to the console.
  */
-final class Log {
+public final class Log {
     private static final Path DEVKMSG_SYSCTL = Path.of("/proc/sys/kernel/printk_devkmsg");
     private static final int ERR = 3;
     private static final int WARNING = 4;
@@ -68,24 +68,24 @@ final class Log {
         debug = on;
     }
 
-    void info(String message) {
+    public void info(String message) {
         write(INFO, message);
     }
 
-    void warn(String message) {
+    public void warn(String message) {
         write(WARNING, message);
     }
 
-    void error(String message) {
+    public void error(String message) {
         write(ERR, message);
     }
 
-    void debug(String message) {
+    public void debug(String message) {
         if (debug) write(DEBUG, message);
     }
 
     /** A line for the person at the console, whatever the log level: rescue banners and prompts. */
-    void console(String message) {
+    public void console(String message) {
         PrintStream out = System.out;
         out.println(message);
         out.flush();

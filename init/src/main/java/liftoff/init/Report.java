@@ -1,9 +1,12 @@
 package liftoff.init;
 
 import java.io.IOException;
+import liftoff.init.cmdline.Cmdline;
+import liftoff.init.modules.ModuleLoader;
 import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Filesystem;
+import liftoff.init.root.RootFinder;
 
 /** "What was tried", for the rescue console: the root asked for, the disks seen, the modules. */
 final class Report {

@@ -5,7 +5,7 @@ package liftoff.init;
  * main() began (the JVM's start-up ends there) and when the API filesystems were mounted (the first
  * system calls, which link the downcall handle). Both are given as seconds before the line itself,
  * measured with System.nanoTime, because /dev/kmsg cannot be written before /dev is mounted: the
- * timeline adds them to the line's kernel timestamp (liftoff.build.qemu.BootTimeline).
+ * timeline adds them to the line's kernel timestamp (liftoff.image.qemu.BootTimeline).
  */
 final class StartupTimes {
     private StartupTimes() {}

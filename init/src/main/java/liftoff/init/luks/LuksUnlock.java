@@ -1,0 +1,136 @@
+package liftoff.init.luks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import liftoff.init.BootFailure;
+import liftoff.init.Log;
+import liftoff.init.cmdline.Cmdline;
+import liftoff.init.luks.CryptTable;
+import liftoff.init.luks.LuksException;
+import liftoff.init.luks.LuksHeader;
+import liftoff.init.luks.UnlockProcess;
+import liftoff.init.luks.VolumeKey;
+import liftoff.init.mapper.MappedDevice;
+import liftoff.init.modules.DeviceEvents;
+import liftoff.init.modules.ModuleLoader;
+import liftoff.init.probe.DeviceReader;
+import liftoff.init.root.RootDevice;
+import liftoff.init.root.RootSpec;
+import liftoff.sys.DeviceMapper;
+import liftoff.sys.Keys;
+
+/**
+ * Opens the LUKS devices the command line names (rd.luks.uuid=, rd.luks.name=) before the root is
+ * looked for: wait for the device by its LUKS UUID, read and check its header, get the volume key
+ * from the key file or a passphrase typed on the console (three tries), load dm-crypt and the
+ * cipher's modules, and map the data as /dev/mapper/NAME. The root is then found through it
+ * (root=/dev/mapper/NAME or root=UUID= of the filesystem inside).
+ */
+public final class LuksUnlock {
+    static final int TRIES = 3;
+
+    private LuksUnlock() {}
+
+    public static void openAll(Cmdline cmdline, ModuleLoader loader, DeviceEvents events, Log log) throws BootFailure {
+        LuksOptions options = LuksOptions.from(cmdline);
+        for (String problem : options.problems()) log.warn("kernel command line: " + problem);
+        for (LuksOptions.Volume volume : options.volumes()) open(volume, options, cmdline, loader, events, log);
+    }
+
+    private static void open(LuksOptions.Volume volume, LuksOptions options, Cmdline cmdline, ModuleLoader loader,
+            DeviceEvents events, Log log)
+            throws BootFailure {
+        Path device = RootDevice.await(RootSpec.parse("UUID=" + volume.uuid()), "LUKS device", cmdline, events, log);
+        byte[] key = null;
+        try (DeviceReader reader = DeviceReader.open(device)) {
+            LuksHeader header = LuksHeader.read(reader);
+            log.info("LUKS" + header.version() + " " + volume.uuid() + " on " + device + ": " + header.keyslots().size()
+                    + " keyslot(s), data " + header.segment().cipher() + " at " + header.segment().offset());
+            if (!UnlockProcess.cheap(header)) log.info("expensive keyslots: the key is derived in a second, JIT-compiled JVM");
+            key = options.keyPath() != null ? fromKeyFile(header, reader, device, options, log) : null;
+            if (key == null) key = fromPassphrase(header, reader, volume, device, log);
+            requireModules(header.segment().cipher(), loader);
+            String keyName = CryptTable.keyDescription(header, volume.name());
+            DeviceMapper.Target table = CryptTable.target(header.segment(), key.length, keyName, device.toString(), reader.size(),
+                    options.discard());
+            // The key waits in the keyring only until dm-crypt has taken its own copy (at the table load).
+            int keyInKernel = Keys.add("logon", keyName, key, Keys.PROCESS_KEYRING);
+            try {
+                MappedDevice.create(volume.name(), CryptTable.dmUuid(header, volume.name()), false, List.of(table), log);
+            } finally {
+                Keys.unlink(keyInKernel, Keys.PROCESS_KEYRING);
+            }
+            log.info("LUKS " + volume.uuid() + " opened as /dev/mapper/" + volume.name() + (options.discard() ? " (discards allowed)" : ""));
+        } catch (LuksException e) {
+            throw new BootFailure(device + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new BootFailure("cannot read the LUKS device " + device + ": " + e.getMessage());
+        } finally {
+            VolumeKey.wipe(key);
+        }
+    }
+
+    /** The key file's bytes as the passphrase; null (ask instead) when it is missing or does not fit. */
+    private static byte[] fromKeyFile(LuksHeader header, DeviceReader reader, Path device, LuksOptions options, Log log)
+            throws LuksException {
+        if (options.keyDevice() != null) {
+            log.warn("rd.luks.key: key devices are not supported (" + options.keyDevice() + "); asking for the passphrase");
+            return null;
+        }
+        byte[] secret = null;
+        try {
+            secret = Files.readAllBytes(Path.of(options.keyPath()));
+            byte[] key = unlock(header, reader, device, secret, log);
+            if (key == null) log.warn("the key file " + options.keyPath() + " opens no keyslot; asking for the passphrase");
+            return key;
+        } catch (IOException e) {
+            log.warn("cannot read the key file " + options.keyPath() + " (" + e.getClass().getSimpleName() + "); asking for the passphrase");
+            return null;
+        } finally {
+            VolumeKey.wipe(secret);
+        }
+    }
+
+    private static byte[] fromPassphrase(LuksHeader header, DeviceReader reader, LuksOptions.Volume volume, Path device, Log log)
+            throws LuksException, BootFailure {
+        for (int attempt = 1; attempt <= TRIES; attempt++) {
+            byte[] passphrase = Passphrase.read("Passphrase for " + device + " (" + volume.uuid() + "): ", log);
+            if (passphrase == null) throw new BootFailure("no console to ask for the passphrase of " + device);
+            try {
+                byte[] key = unlock(header, reader, device, passphrase, log);
+                if (key != null) return key;
+            } finally {
+                VolumeKey.wipe(passphrase);
+            }
+            log.console("liftoff: wrong passphrase for " + device + " (try " + attempt + " of " + TRIES + ")");
+        }
+        throw new BootFailure("wrong passphrase for the LUKS device " + device + " (" + volume.uuid() + "), " + TRIES + " tries");
+    }
+
+    /** The volume key, in this JVM when the keyslots are cheap, else in a JIT-compiled one (UnlockProcess). */
+    private static byte[] unlock(LuksHeader header, DeviceReader reader, Path device, byte[] secret, Log log) throws LuksException {
+        long start = System.nanoTime();
+        byte[] key = UnlockProcess.cheap(header) ? VolumeKey.unlock(header, reader, secret) : UnlockProcess.unlock(device, header, secret);
+        log.info("keyslots tried in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + (key == null ? "none opened" : "opened"));
+        return key;
+    }
+
+    /**
+     * dm_mod and dm_crypt, and the cipher's mode and IV modules: the kernel would ask modprobe for
+     * "xts(aes)", and there is no modprobe here. xts is built on ecb(aes). A module built into the
+     * kernel is not in the image, which is fine ("not in this image" is ignored).
+     */
+    private static void requireModules(String cipher, ModuleLoader loader) throws BootFailure {
+        MappedDevice.requireTarget(loader, "dm_crypt");
+        for (String part : cipher.split("[-:]")) {
+            List<String> modules = switch (part) {
+                case "xts" -> List.of("ecb", "xts");
+                case "cbc", "essiv" -> List.of(part);
+                default -> List.of();
+            };
+            modules.forEach(loader::loadByName);
+        }
+    }
+}
