@@ -139,18 +139,6 @@ public final class ImageLayout {
         this.sourceDateEpoch = sourceDateEpoch;
     }
 
-    /**
-     * Plans with the defaults: the runtime cache from {@link JavaRuntime#defaultCacheDir}, SOURCE_DATE_EPOCH
-     * from the environment (0 when unset), a new temporary staging directory (the caller removes it once
-     * the cpio is written).
-     */
-    public static Plan plan(BuildConfig config, Path initJar) throws IOException {
-        String epoch = System.getenv("SOURCE_DATE_EPOCH");
-        ImageLayout layout = new ImageLayout(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
-                epoch == null || epoch.isBlank() ? 0 : Long.parseLong(epoch.strip()));
-        return layout.plan(config, initJar, Files.createTempDirectory("liftoff-image-"));
-    }
-
     /** Plans into {@code stagingDir}, which must be empty or not exist. */
     public Plan plan(BuildConfig config, Path initJar, Path stagingDir) throws IOException {
         Files.createDirectories(stagingDir);

@@ -12,8 +12,9 @@ import liftoff.sys.SyscallException;
 
 /**
  * Hand-over with pivot_root(2), for an early userspace that runs from a real filesystem (a boot
- * partition, seed 002) rather than from rootfs: the old root is attached under the new one, then
- * detached, and its files are left alone because they are a disk's, not memory's.
+ * partition, as in "early userspace without an initramfs") rather than from rootfs: the old root
+ * is attached under the new one, then detached, and its files are left alone because they are a
+ * disk's, not memory's.
  */
 public final class PivotHandover {
     /** Where the old root is attached inside the new one until it is detached. */

@@ -7,9 +7,9 @@ import liftoff.sys.Fs;
 import liftoff.sys.StatFs;
 
 /**
- * The classic switch_root: make a mounted new root the root of the system and empty the
- * initramfs behind it, as util-linux does. rootfs cannot be unmounted or pivoted away from
- * (seed 003), so the new root is moved on top of it and the old files are deleted to free the
+ * The classic switch_root: make a mounted new root the root of the system and empty the initramfs
+ * behind it, as util-linux does. rootfs cannot be unmounted or pivoted away from (the kernel
+ * forbids it), so the new root is moved on top of it and the old files are deleted to free the
  * memory they hold.
  */
 public final class SwitchRoot {

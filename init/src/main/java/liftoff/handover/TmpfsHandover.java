@@ -15,9 +15,9 @@ import liftoff.sys.Mounts;
 import liftoff.sys.StatFs;
 
 /**
- * Moves the running initramfs into a fresh tmpfs and re-execs into it (seed 004, Monogon). A system
- * that runs from its initramfs but needs pivot_root later (container runtimes) cannot have rootfs
- * as its root; a tmpfs mounted over it can be pivoted away from.
+ * Moves the running initramfs into a fresh tmpfs and re-execs into it, as Monogon's init does. A
+ * system that runs from its initramfs but needs pivot_root later (container runtimes) cannot have
+ * rootfs as its root; a tmpfs mounted over it can be pivoted away from.
  *
  * <p>Files are moved one at a time (copied, then the original deleted at once), so the memory the
  * image holds is never doubled. Mounts under the old root are moved along with MS_MOVE. The

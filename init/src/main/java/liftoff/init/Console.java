@@ -5,9 +5,9 @@ import liftoff.sys.Processes;
 import liftoff.sys.SyscallException;
 
 /**
- * Standard input, output and error on /dev/console. The kernel opens it for init only if the
- * image has the node; after devtmpfs is mounted it always exists, so open it again and put it on
- * fds 0-2 (seed 001: reopen stdin/stdout/stderr on the console).
+ * Standard input, output and error on /dev/console. The kernel opens it for init only if the image
+ * has the node; after devtmpfs is mounted it always exists, so open it again and put it on fds
+ * 0-2, as s6-linux-init does before starting the supervisor.
  */
 final class Console {
     private Console() {}
