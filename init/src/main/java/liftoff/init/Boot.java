@@ -77,7 +77,7 @@ final class Boot {
             } catch (RuntimeException | Error e) {
                 reason = "liftoff itself failed: " + e;   // a bug must still end in a shell, not a panic
             }
-            loader.loadEverything();   // the person at the console may need every disk
+            loader.drivers().loadEverything();   // the person at the console may need every disk
             Rescue.run(reason, Report.of(cmdline, loader.result()), log);
         }
     }
@@ -92,7 +92,7 @@ final class Boot {
         LuksUnlock.openAll(cmdline, modules, events, log);
         VerityRoot.open(cmdline, modules, events, log);
         Path device = RootDevice.await(cmdline, events, log);
-        modules.rootFound();
+        modules.drivers().rootFound();
         RootMount.mount(device, cmdline, NEW_ROOT, modules, log);
         String init = RootMount.chooseInit(cmdline, NEW_ROOT);
         linkDisks();
@@ -104,7 +104,7 @@ final class Boot {
         log.info("memory: " + Memory.summary());
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         modules.awaitList();
-        modules.pauseForHandover();
+        modules.drivers().pauseForHandover();
         log.restoreRateLimit();
         SwitchRoot.run(NEW_ROOT, init, args, List.of(), log.infoLines);   // returns or throws only when it failed
     }

@@ -139,19 +139,19 @@ final class Training {
         Log log = new Log();
         ModuleLoader loader = ModuleLoader.open(kernelDir.getParent(), Path.of("/training-has-no-disks"), 1,
                 kernelDir.getFileName().toString(), List.of(), Map.of(), log);
-        loader.pauseForHandover();
+        loader.drivers().pauseForHandover();
         Path sysfs = Files.createDirectories(trainingDirectory().resolve("sys/bus/pci/devices/0000:00:02.0"));
         Files.writeString(sysfs.resolve("modalias"), "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n");
         try (DeviceEvents events = DeviceEvents.listen(loader, log)) {
             events.coldplug(trainingDirectory().resolve("sys"));
             loader.startForModalias("virtio:d00000002v00001AF4", (driver, ms) -> { });   // finds the loader paused
-            loader.queued();
+            loader.drivers().queued();
             events.noneOfTheDisksIsIt();
             events.awaitBlockDevice(0);
-            loader.rootFound();
+            loader.drivers().rootFound();
             loader.startList();
             loader.awaitList();
-            loader.awaitLoads();
+            loader.drivers().awaitLoads();
         }
     }
 

@@ -42,7 +42,7 @@ public final class DeviceEvents implements AutoCloseable {
         } catch (SyscallException e) {
             log.warn("no uevents (" + e.getMessage() + "): polling sysfs for new devices instead");
         }
-        if (socket != null) modules.whenALoadEnds(socket::wake);   // polling looks again by itself
+        if (socket != null) modules.drivers().whenALoadEnds(socket::wake);   // polling looks again by itself
         return new DeviceEvents(socket, modules, log);
     }
 
@@ -88,13 +88,13 @@ public final class DeviceEvents implements AutoCloseable {
             }
             if (any || event == null) return false;
         }
-        modules.disksExamined();
+        modules.drivers().disksExamined();
         return true;
     }
 
     /** Starts every queued driver now (rootdelay=: all devices are to come up before the root wait looks). */
     public void loadAllDrivers() {
-        modules.loadEverything();
+        modules.drivers().loadEverything();
     }
 
     private void loaded(String driver, long ms) {
@@ -108,7 +108,7 @@ public final class DeviceEvents implements AutoCloseable {
      */
     public void settle(long quietMs) {
         while (true) {
-            modules.awaitLoads();
+            modules.drivers().awaitLoads();
             if (socket == null) return;
             boolean any = false;
             while (true) {

@@ -31,7 +31,7 @@ class DeviceEventsTest {
         String console = consoleOf(() -> {
             try (DeviceEvents events = DeviceEvents.listen(loader, new Log())) {
                 events.coldplug(sys);
-                loader.awaitLoads();
+                loader.drivers().awaitLoads();
             }
         });
         assertTrue(console.matches("(?s).*liftoff: coldplug: 3 devices in \\d+ ms, loading alone pair\n.*"), console);

@@ -45,11 +45,11 @@ class ModuleLoaderTest {
         kernel(Map.of("left", NOT_ELF, "tried", NOT_ELF), "kernel/left.ko:\nkernel/tried.ko:\n", "");
         ModuleLoader loader = ModuleLoader.open(modulesRoot, modulesRoot.resolve("no-disks"), 1, KERNEL, List.of(), Map.of(), new Log());
 
-        loader.pauseForHandover();
+        loader.drivers().pauseForHandover();
         assertEquals(List.of(), loader.loadByName("left"));
         assertEquals(new ModuleLoader.Result(0, 0, List.of()), loader.result(), "nothing was opened, nothing failed");
 
-        loader.loadEverything();
+        loader.drivers().loadEverything();
         assertEquals(List.of(), loader.loadByName("tried"));
         ModuleLoader.Result result = loader.result();
         assertEquals(1, result.failures().size(), result.toString());
@@ -69,7 +69,7 @@ class ModuleLoaderTest {
         String console = DeviceEventsTest.consoleOf(() -> {
             loader.startForDevices(List.of("pci:v00001111d00000001sv00000000sd00000000bc01sc00i00", pairDevice, pairDevice), (d, ms) -> {});
             loader.startForModalias("virtio:d00000002v00001AF4", (d, ms) -> {});
-            loader.awaitLoads();
+            loader.drivers().awaitLoads();
         });
         // The kernel refuses the files; its refusal shows the parameters each load passed (no async_probe=1).
         assertTrue(console.contains("module alone did not load: finit_module(") && console.contains(", \"\", 0)"), console);
@@ -90,16 +90,16 @@ class ModuleLoaderTest {
         List<String> devices = List.of("pci:v00001111d00000001sv00000000sd00000000bc01sc00i00",
                 "pci:v00002222d00000001sv00000000sd00000000bc01sc00i00", "pci:v00003333d00000001sv00000000sd00000000bc01sc00i00");
         AtomicInteger ended = new AtomicInteger();
-        loader.whenALoadEnds(ended::incrementAndGet);
+        loader.drivers().whenALoadEnds(ended::incrementAndGet);
         String console = DeviceEventsTest.consoleOf(() -> {
             // middle needs shared: 2,500 bytes to load, less than big's 3,000.
             assertEquals(List.of("small", "middle", "big"), loader.startForDevices(devices, (d, ms) -> {}));
-            assertEquals(List.of("small", "middle", "big"), loader.queued(), "vda is there and the root wait has not looked at it");
+            assertEquals(List.of("small", "middle", "big"), loader.drivers().queued(), "vda is there and the root wait has not looked at it");
             // Each look of the root wait that finds no root starts the next driver, once the one before has ended.
             for (List<String> left : List.of(List.of("middle", "big"), List.of("big"), List.<String>of())) {
                 int before = ended.get();
-                loader.disksExamined();
-                assertEquals(left, loader.queued());
+                loader.drivers().disksExamined();
+                assertEquals(left, loader.drivers().queued());
                 awaitEnded(ended, before + 1);
             }
         });
@@ -113,17 +113,17 @@ class ModuleLoaderTest {
         ModuleLoader loader = ModuleLoader.open(modulesRoot, diskVda(), 1, KERNEL, List.of(), Map.of(), new Log());
         String console = DeviceEventsTest.consoleOf(() -> {
             loader.startForDevices(List.of("pci:v00001111d00000001sv00000000sd00000000bc01sc00i00"), (d, ms) -> {});
-            loader.rootFound();
-            loader.disksExamined();   // a verity or LUKS wait after the root: the queue stays
-            assertEquals(List.of("ide"), loader.queued());
-            loader.pauseForHandover();
+            loader.drivers().rootFound();
+            loader.drivers().disksExamined();   // a verity or LUKS wait after the root: the queue stays
+            assertEquals(List.of("ide"), loader.drivers().queued());
+            loader.drivers().pauseForHandover();
         });
         assertTrue(console.contains("liftoff: not loaded, no root needs them (the real system's udev loads them): ide"), console);
         assertEquals(new ModuleLoader.Result(0, 0, List.of()), loader.result(), console);
 
-        loader.loadEverything();   // the switch failed: the rescue shell gets every driver
-        loader.awaitLoads();
-        assertEquals(List.of(), loader.queued());
+        loader.drivers().loadEverything();   // the switch failed: the rescue shell gets every driver
+        loader.drivers().awaitLoads();
+        assertEquals(List.of(), loader.drivers().queued());
         assertTrue(loader.result().failures().getFirst().startsWith("ide: E"), loader.result().toString());
     }
 
@@ -134,10 +134,10 @@ class ModuleLoaderTest {
         String device = "pci:v00001111d00000001sv00000000sd00000000bc01sc00i00";
         String console = DeviceEventsTest.consoleOf(() -> {
             loader.startForDevices(List.of(device), (d, ms) -> {});
-            assertEquals(List.of("ide"), loader.queued(), "vda is there and the root wait has not looked at it");
+            assertEquals(List.of("ide"), loader.drivers().queued(), "vda is there and the root wait has not looked at it");
             assertEquals(List.of("ide"), loader.startForModalias(device, (d, ms) -> {}));
-            assertEquals(List.of(), loader.queued());
-            loader.awaitLoads();
+            assertEquals(List.of(), loader.drivers().queued());
+            loader.drivers().awaitLoads();
         });
         assertEquals(1, loader.result().failures().size(), console);
         assertTrue(loader.result().failures().getFirst().startsWith("ide: E"), console);
