@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import liftoff.cpio.Extractor;
-import liftoff.cpio.Glob;
 import liftoff.cpio.ImageReader;
+import liftoff.sys.Fnmatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,10 +32,10 @@ final class CpioExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Glob> globs = patterns.stream().map(p -> new Glob(p.getBytes(java.nio.charset.StandardCharsets.UTF_8))).toList();
+        List<byte[]> globs = patterns.stream().map(p -> p.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
         Extractor extractor = new Extractor(dir)
                 .warnings(w -> spec.commandLine().getErr().println("liftoff cpio: " + file + ": " + w))
-                .filter(name -> globs.isEmpty() || globs.stream().anyMatch(g -> g.matches(name)));
+                .filter(name -> globs.isEmpty() || globs.stream().anyMatch(g -> Fnmatch.matches(g, name)));
         try (ImageReader image = "-".equals(file) ? ImageReader.of(System.in) : ImageReader.open(Path.of(file))) {
             extractor.extract(image);
             return 0;

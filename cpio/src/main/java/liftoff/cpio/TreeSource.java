@@ -53,7 +53,7 @@ public final class TreeSource {
                         FsNames.bytes(Files.readSymbolicLink(c.path)));
                 default -> {
                     long rdev = (Long) a.get("rdev");
-                    plan.add(Entry.node(name, mode, uid, gid, mtime, major(rdev), minor(rdev)));
+                    plan.add(Entry.node(name, mode, uid, gid, mtime, Stat.major(rdev), Stat.minor(rdev)));
                 }
             }
         }
@@ -67,14 +67,5 @@ public final class TreeSource {
         out[prefix.length] = '/';
         System.arraycopy(name, 0, out, prefix.length + 1, name.length);
         return out;
-    }
-
-    /** glibc's major()/minor() for Linux's dev_t encoding. */
-    static int major(long rdev) {
-        return (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
-    }
-
-    static int minor(long rdev) {
-        return (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
     }
 }

@@ -89,7 +89,9 @@ public final class DeviceMapper {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment created = header(arena, HEADER_SIZE, name, uuid, 0);
             call(fd, Command.DM_DEV_CREATE, created, name);
-            Device device = new Device(name, major(created.get(JAVA_LONG, DEV)), minor(created.get(JAVA_LONG, DEV)));
+            // dm_ioctl carries the kernel's huge_encode_dev(), the same split as glibc's makedev()
+            long dev = created.get(JAVA_LONG, DEV);
+            Device device = new Device(name, Stat.major(dev), Stat.minor(dev));
             try {
                 MemorySegment load = tableLoad(arena, name, readOnly, table);
                 try {
@@ -237,15 +239,6 @@ public final class DeviceMapper {
             at = first + Integer.toUnsignedLong(answer.get(JAVA_INT, at + NEXT));
         }
         return targets;
-    }
-
-    /** Kernel dev_t as dm_ioctl carries it (huge_encode_dev) to major and minor. */
-    static int major(long dev) {
-        return (int) ((dev & 0xfff00) >> 8);
-    }
-
-    static int minor(long dev) {
-        return (int) ((dev & 0xff) | ((dev >> 12) & 0xfff00));
     }
 
     private static long specSize(byte[] params) {

@@ -111,12 +111,12 @@ class DeviceMapperTest {
 
     @Test
     void devIsDecodedLikeTheKernelsHugeEncodeDev() {
-        assertEquals(253, DeviceMapper.major(0xfd00));
-        assertEquals(0, DeviceMapper.minor(0xfd00));
+        assertEquals(253, Stat.major(0xfd00));
+        assertEquals(0, Stat.minor(0xfd00));
         // 253:300: minor's low byte, major << 8, minor's high bits << 12
         long dev = (300 & 0xff) | (253 << 8) | ((300L & ~0xff) << 12);
-        assertEquals(253, DeviceMapper.major(dev));
-        assertEquals(300, DeviceMapper.minor(dev));
+        assertEquals(253, Stat.major(dev));
+        assertEquals(300, Stat.minor(dev));
     }
 
     @Test

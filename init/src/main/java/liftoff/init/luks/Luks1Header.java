@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import liftoff.init.probe.DeviceReader;
+import liftoff.init.probe.LuksLayout;
 
 /**
  * The LUKS1 on-disk header (cryptsetup's LUKS1 spec 1.2.3): one 592-byte big-endian block with the
@@ -35,7 +36,7 @@ final class Luks1Header {
         int digestIterations = Limits.iterations(h.getInt(164));
         SectorCipher.check(cipher, keyBytes);
         LuksHeader.Digest digest = new LuksHeader.Digest(hash, digestIterations, bytes(h, 132, 32), bytes(h, 112, 20));
-        String uuid = LuksHeader.text(h, 168, 40);
+        String uuid = LuksHeader.text(h, LuksLayout.UUID, LuksLayout.UUID_LENGTH);
         long deviceSize = device.size();
         if (payloadOffset > deviceSize) throw unusable("the data starts at " + payloadOffset + ", past the device's end");
 

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import liftoff.init.probe.DeviceReader;
+import liftoff.init.probe.LuksLayout;
 
 /**
  * The LUKS2 on-disk format (cryptsetup's LUKS2 spec): two copies of a binary header, each followed
@@ -25,12 +26,7 @@ import liftoff.init.probe.DeviceReader;
  * one data segment and the digest that recognises the volume key.
  */
 final class Luks2Header {
-    private static final byte[] SECONDARY_MAGIC = {'S', 'K', 'U', 'L', (byte) 0xba, (byte) 0xbe};
     private static final int BINARY_SIZE = 4096;
-    /** The header sizes the format allows; the secondary header sits at one of them. */
-    private static final long[] SIZES = {
-        0x4000, 0x8000, 0x10000, 0x20000, 0x40000, 0x80000, 0x100000, 0x200000, 0x400000,
-    };
     private static final int CSUM = 448;
     private static final int CSUM_LENGTH = 64;
     private static final String NO_MAGIC = ": no LUKS2 magic";
@@ -44,14 +40,14 @@ final class Luks2Header {
     static LuksHeader read(DeviceReader device) throws IOException, LuksException {
         List<String> problems = new ArrayList<>();
         List<Copy> valid = new ArrayList<>();
-        Copy primary = copy(device, 0, LuksHeader.MAGIC, problems);
+        Copy primary = copy(device, 0, problems);
         if (primary != null) valid.add(primary);
         // The secondary copy follows the primary's area; with the primary lost, try every allowed size
         // and report only the places that did hold a secondary magic.
         boolean scan = primary == null;
-        for (long offset : scan ? SIZES : new long[] {primary.size}) {
+        for (long offset : scan ? LuksLayout.luks2HeaderSizes() : new long[] {primary.size}) {
             List<String> here = new ArrayList<>();
-            Copy secondary = copy(device, offset, SECONDARY_MAGIC, here);
+            Copy secondary = copy(device, offset, here);
             if (!scan || !here.isEmpty() && !here.getFirst().endsWith(NO_MAGIC) && !here.getFirst().endsWith(TRUNCATED)) {
                 problems.addAll(here);
             }
@@ -69,7 +65,7 @@ final class Luks2Header {
     }
 
     /** Reads and checks the copy at {@code offset}; null (and a problem) when it is absent or damaged. */
-    private static Copy copy(DeviceReader device, long offset, byte[] magic, List<String> problems) throws IOException {
+    private static Copy copy(DeviceReader device, long offset, List<String> problems) throws IOException {
         String which = offset == 0 ? "primary header" : "secondary header at " + offset;
         ByteBuffer binary = device.read(offset, BINARY_SIZE);
         if (binary == null) {
@@ -77,17 +73,18 @@ final class Luks2Header {
             return null;
         }
         binary.order(ByteOrder.BIG_ENDIAN);
-        if (!LuksHeader.hasMagic(binary, magic) || binary.getShort(6) != 2) {
+        boolean magic = offset == 0 ? LuksLayout.isPrimary(binary) : LuksLayout.isSecondary(binary);
+        if (!magic || LuksLayout.version(binary) != 2) {
             problems.add(which + NO_MAGIC);
             return null;
         }
         long size = binary.getLong(8);
-        if (Arrays.stream(SIZES).noneMatch(s -> s == size)) {
+        if (!LuksLayout.isLuks2HeaderSize(size)) {
             problems.add(which + ": header size " + size + " is not one LUKS2 allows");
             return null;
         }
-        if (binary.getLong(256) != offset) {
-            problems.add(which + ": it says it is at offset " + binary.getLong(256));
+        if (binary.getLong(LuksLayout.HEADER_OFFSET) != offset) {
+            problems.add(which + ": it says it is at offset " + binary.getLong(LuksLayout.HEADER_OFFSET));
             return null;
         }
         ByteBuffer whole = device.read(offset, (int) size);
@@ -123,7 +120,7 @@ final class Luks2Header {
             return null;
         }
         try {
-            return new Copy(binary.getLong(16), size, LuksHeader.text(binary, 168, 40), Json.parseObject(jsonText));
+            return new Copy(binary.getLong(16), size, LuksHeader.text(binary, LuksLayout.UUID, LuksLayout.UUID_LENGTH), Json.parseObject(jsonText));
         } catch (LuksException e) {
             problems.add(which + ": " + e.getMessage());
             return null;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import liftoff.init.probe.DeviceReader;
+import liftoff.init.probe.LuksLayout;
 
 /**
  * What the boot needs from a LUKS1 or LUKS2 header, checked and in one shape for both versions:
@@ -28,16 +29,13 @@ public record LuksHeader(int version, String uuid, List<Keyslot> keyslots, Segme
     /** The encrypted data: where it starts, its length in bytes (-1: to the end of the device), its cipher. */
     public record Segment(long offset, long size, long ivTweak, String cipher, int sectorSize) {}
 
-    /** The LUKS magic "LUKS" 0xBA 0xBE, shared by LUKS1 and the primary LUKS2 header. */
-    static final byte[] MAGIC = {'L', 'U', 'K', 'S', (byte) 0xba, (byte) 0xbe};
-
     /** Reads and checks the header of a device or image; a header that cannot be used is a LuksException. */
     public static LuksHeader read(DeviceReader device) throws LuksException {
         try {
             ByteBuffer start = device.read(0, 8);
             if (start == null) throw unusable("the device is smaller than a header");
-            int version = start.order(java.nio.ByteOrder.BIG_ENDIAN).getShort(6) & 0xffff;
-            if (!hasMagic(start, MAGIC)) {
+            int version = LuksLayout.version(start);
+            if (!LuksLayout.isPrimary(start)) {
                 // A wiped primary LUKS2 header leaves the secondary copy; Luks2Header looks for it.
                 return Luks2Header.read(device);
             }
@@ -49,13 +47,6 @@ public record LuksHeader(int version, String uuid, List<Keyslot> keyslots, Segme
         } catch (IOException e) {
             throw unusable("cannot read it (" + e.getMessage() + ")");
         }
-    }
-
-    static boolean hasMagic(ByteBuffer buffer, byte[] magic) {
-        for (int i = 0; i < magic.length; i++) {
-            if (buffer.get(i) != magic[i]) return false;
-        }
-        return true;
     }
 
     /** A NUL-padded ASCII field of a header held in an array-backed buffer. */

@@ -1,10 +1,12 @@
 package liftoff.init.modules;
 
+import liftoff.sys.Fnmatch;
+
 /**
  * Literal text that every string a {@link Glob} pattern matches must hold: the pattern's text before
  * its first special character, which the string starts with, and the longest literal run after that,
  * which the string contains further on. {@link String#startsWith} and {@link String#indexOf} reject
- * most modules.alias patterns that way, far cheaper under -Xint than Glob.matches, whose
+ * most modules.alias patterns that way, far cheaper under -Xint than Fnmatch.matches, whose
  * backtracking over a class pattern such as "pci:v*d*sv*sd*bc01sc06i01*" is all calls;
  * {@link ModaliasIndex} files the patterns by their prefix.
  */
@@ -48,7 +50,7 @@ record GlobPrefilter(String prefix, String run) {
     }
 
     private static int afterSet(String pattern, int open) {
-        int close = Glob.bracketEnd(pattern, open);
+        int close = Fnmatch.bracketEnd(pattern, open);
         return close > 0 ? close + 1 : open + 1;
     }
 }

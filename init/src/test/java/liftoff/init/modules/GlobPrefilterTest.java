@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import liftoff.sys.Fnmatch;
 import org.junit.jupiter.api.Test;
 
 class GlobPrefilterTest {
@@ -28,13 +29,13 @@ class GlobPrefilterTest {
         check("[abcdefgh]x", "", "x");        // the set's members are no run
         check("[]abcdefgh]x", "", "x");       // nor is a leading ']' that belongs to the set
         check("[!]abcdefgh]x", "", "x");
-        check("[abcd", "", "abcd");           // unclosed: Glob takes '[' as a literal
+        check("[abcd", "", "abcd");           // unclosed: fnmatch takes '[' as a literal
         check("a\\*bc*", "a", "bc");
         check("a\\*", "a", "");
         check("ab\\", "ab", "");              // a trailing backslash
     }
 
-    /** The prefilter may admit what Glob rejects, never the reverse: random patterns and texts over a small alphabet. */
+    /** The prefilter may admit what fnmatch rejects, never the reverse: random patterns and texts over a small alphabet. */
     @Test
     void neverRejectsWhatGlobMatches() {
         Random random = new Random(1);
@@ -44,7 +45,7 @@ class GlobPrefilterTest {
         for (int i = 0; i < 200_000; i++) {
             String pattern = randomString(random, patternAlphabet, 8);
             String text = randomString(random, textAlphabet, 8);
-            if (Glob.matches(pattern, text)) {
+            if (Fnmatch.matches(pattern, text)) {
                 matches++;
                 assertTrue(GlobPrefilter.of(pattern).admits(text), pattern + " vs " + text);
             }

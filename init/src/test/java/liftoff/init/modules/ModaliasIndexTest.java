@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import liftoff.sys.Fnmatch;
 import org.junit.jupiter.api.Test;
 
-/** The index's lookups against a plain Glob match of every alias, in file order. */
+/** The index's lookups against a plain fnmatch of every alias, in file order. */
 class ModaliasIndexTest {
     // Wildcard-bus patterns last, so that the index's order (its bus's patterns first) is file order.
     private static final List<String> PATTERNS = List.of(
@@ -37,7 +38,7 @@ class ModaliasIndexTest {
         for (String modalias : MODALIASES) {
             Set<String> expected = new LinkedHashSet<>();
             for (ModuleDatabase.Alias alias : aliases) {
-                if (Glob.matches(alias.pattern(), modalias)) expected.add(alias.module());
+                if (Fnmatch.matches(alias.pattern(), modalias)) expected.add(alias.module());
             }
             assertEquals(List.copyOf(expected), List.copyOf(index.modulesFor(modalias)), modalias);
             found += expected.size();

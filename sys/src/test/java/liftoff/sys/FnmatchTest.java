@@ -1,13 +1,13 @@
-package liftoff.init.modules;
+package liftoff.sys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Glob against fnmatch's answers (checked with Python's fnmatch.fnmatchcase and glibc's fnmatch). */
-class GlobTest {
+/** Fnmatch against fnmatch's answers (checked with Python's fnmatch.fnmatchcase and glibc's fnmatch). */
+class FnmatchTest {
     private static void check(boolean expected, String pattern, String text) {
-        assertEquals(expected, Glob.matches(pattern, text), pattern + " vs " + text);
+        assertEquals(expected, Fnmatch.matches(pattern, text), pattern + " vs " + text);
     }
 
     @Test

@@ -1,13 +1,24 @@
-package liftoff.init.modules;
+package liftoff.sys;
+
+import java.nio.charset.StandardCharsets;
 
 /**
- * fnmatch(3) without flags, which is how kmod matches a device's modalias against the patterns of
- * modules.alias: {@code *} any run of characters, {@code ?} one character, {@code [a-z]} and
+ * fnmatch(3) without flags, as libc has it: how kmod matches a device's modalias against the
+ * patterns of modules.alias, and how cpio selects the names to extract ("usr/*" is the whole tree
+ * under usr): {@code *} any run of characters, {@code ?} one character, {@code [a-z]} and
  * {@code [!a-z]} (or {@code [^a-z]}) a set, a backslash quotes the next character. '/' and a
  * leading '.' are ordinary characters here, as they are for fnmatch without FNM_PATHNAME/PERIOD.
  */
-public final class Glob {
-    private Glob() {}
+public final class Fnmatch {
+    private Fnmatch() {}
+
+    /**
+     * Byte strings, such as file names that are not UTF-8: each byte is one character, compared by
+     * its unsigned value (ISO-8859-1 maps bytes to the chars of the same value, and back).
+     */
+    public static boolean matches(byte[] pattern, byte[] text) {
+        return matches(new String(pattern, StandardCharsets.ISO_8859_1), new String(text, StandardCharsets.ISO_8859_1));
+    }
 
     public static boolean matches(String pattern, String text) {
         int p = 0;
@@ -51,7 +62,7 @@ public final class Glob {
     }
 
     /** The index of the ']' closing the set that opens at {@code open}, or -1. */
-    static int bracketEnd(String pattern, int open) {
+    public static int bracketEnd(String pattern, int open) {
         int i = open + 1;
         if (i < pattern.length() && (pattern.charAt(i) == '!' || pattern.charAt(i) == '^')) i++;
         if (i < pattern.length() && pattern.charAt(i) == ']') i++;   // a leading ']' is a member
