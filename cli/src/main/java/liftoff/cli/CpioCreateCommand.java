@@ -9,17 +9,19 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import liftoff.cpio.ArchivePlan;
 import liftoff.cpio.Compression;
 import liftoff.cpio.CpioWriter;
 import liftoff.cpio.Format;
+import liftoff.cpio.SourceDateEpoch;
 import liftoff.cpio.Spec;
 import liftoff.cpio.TreeSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code liftoff cpio create}: one archive from directories and/or a gen_init_cpio spec. */
 @Command(name = "create", mixinStandardHelpOptions = true,
@@ -89,16 +91,9 @@ final class CpioCreateCommand implements Callable<Integer> {
 
     private ArchivePlan plan() throws IOException {
         ArchivePlan plan = new ArchivePlan();
-        String epoch = System.getenv("SOURCE_DATE_EPOCH");
-        long defaultMtime = 0;
-        if (epoch != null && !epoch.isBlank()) {
-            try {
-                defaultMtime = Long.parseLong(epoch.strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("SOURCE_DATE_EPOCH is not a number: " + epoch);
-            }
-            plan.clampMtime(defaultMtime);
-        }
+        OptionalLong epoch = SourceDateEpoch.fromEnvironment();
+        long defaultMtime = epoch.orElse(0);
+        if (epoch.isPresent()) plan.clampMtime(defaultMtime);
         if (owner != null) {
             String[] ids = owner.split(":", 2);
             try {

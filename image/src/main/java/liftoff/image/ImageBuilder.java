@@ -15,6 +15,7 @@ import liftoff.cpio.ArchivePlan;
 import liftoff.cpio.Compression;
 import liftoff.cpio.CpioWriter;
 import liftoff.cpio.Format;
+import liftoff.cpio.SourceDateEpoch;
 import liftoff.cpio.Spec;
 
 /**
@@ -36,8 +37,7 @@ public final class ImageBuilder {
 
     /** SOURCE_DATE_EPOCH from the environment, or 0: images are reproducible by default. */
     public static long sourceDateEpoch() {
-        String value = System.getenv("SOURCE_DATE_EPOCH");
-        return value == null || value.isBlank() ? 0 : Long.parseLong(value.strip());
+        return SourceDateEpoch.fromEnvironment().orElse(0);
     }
 
     /** What was built, for the summary. */
