@@ -10,15 +10,14 @@ import java.util.Map;
  * The LUKS options of the command line, in the forms dracut and systemd read them:
  * {@code rd.luks.uuid=UUID} (repeatable; a "luks-" prefix is allowed), {@code rd.luks.name=UUID=NAME}
  * (repeatable; opens that UUID as /dev/mapper/NAME), {@code rd.luks.options=discard} and
- * {@code rd.luks.key=KEYPATH[:KEYDEV]} (a key file inside the image). A volume without a name is
- * mapped as luks-UUID.
+ * {@code rd.luks.key=KEYPATH} (a key file inside the image). A volume without a name is mapped as
+ * luks-UUID.
  *
  * @param volumes the devices to open, in the order the command line first names them
  * @param discard rd.luks.options=discard: let discards through the mappings
- * @param keyPath   rd.luks.key=: the key file to try before asking for the passphrase, or null
- * @param keyDevice the device rd.luks.key= says holds the key file, or null
+ * @param keyPath rd.luks.key=: the key file to try before asking for the passphrase, or null
  */
-public record LuksOptions(List<Volume> volumes, boolean discard, String keyPath, String keyDevice) {
+public record LuksOptions(List<Volume> volumes, boolean discard, String keyPath) {
 
     /** One device to open: its LUKS UUID (lower case) and the device-mapper name to give it. */
     public record Volume(String uuid, String name) {}
@@ -30,7 +29,6 @@ public record LuksOptions(List<Volume> volumes, boolean discard, String keyPath,
         private final Map<String, String> names = new LinkedHashMap<>();
         private boolean discard;
         private String keyPath;
-        private String keyDevice;
 
         Parser(List<String> problems) {
             this.problems = problems;
@@ -42,7 +40,7 @@ public record LuksOptions(List<Volume> volumes, boolean discard, String keyPath,
                 case "rd.luks.uuid" -> addUuid(text);
                 case "rd.luks.name" -> addName(text);
                 case "rd.luks.options" -> addOptions(text);
-                case "rd.luks.key" -> key(text);
+                case "rd.luks.key" -> keyPath = keyPath(text);
                 default -> {
                     return false;
                 }
@@ -53,7 +51,7 @@ public record LuksOptions(List<Volume> volumes, boolean discard, String keyPath,
         LuksOptions finish() {
             List<Volume> volumes = new ArrayList<>();
             for (Map.Entry<String, String> e : names.entrySet()) volumes.add(new Volume(e.getKey(), e.getValue()));
-            return new LuksOptions(List.copyOf(volumes), discard, keyPath, keyDevice);
+            return new LuksOptions(List.copyOf(volumes), discard, keyPath);
         }
 
         /** An rd.luks.name= of the same UUID names it, before or after. */
@@ -83,16 +81,19 @@ public record LuksOptions(List<Volume> volumes, boolean discard, String keyPath,
             }
         }
 
-        /** KEYPATH[:KEYDEV] as systemd spells it. */
-        private void key(String value) {
+        /** KEYPATH[:KEYDEV] as systemd spells it; only a key file in the image is read, a key device is not. */
+        private String keyPath(String value) {
             int colon = value.indexOf(':');
             String path = colon < 0 ? value : value.substring(0, colon);
             if (!path.startsWith("/")) {
                 problems.add("rd.luks.key=" + value + ": the key file must be an absolute path in the image; ignored");
-                return;
+                return keyPath;
             }
-            keyPath = path;
-            keyDevice = colon < 0 || colon == value.length() - 1 ? null : value.substring(colon + 1);
+            if (colon >= 0 && colon < value.length() - 1) {
+                problems.add("rd.luks.key=" + value + ": key devices are not supported; asking for the passphrase");
+                return null;
+            }
+            return path;
         }
 
         private String uuid(String text, String option) {

@@ -77,10 +77,6 @@ public final class LuksUnlock {
     /** The key file's bytes as the passphrase; null (ask instead) when it is missing or does not fit. */
     private static byte[] fromKeyFile(LuksHeader header, DeviceReader reader, Path device, LuksOptions options, Log log)
             throws LuksException {
-        if (options.keyDevice() != null) {
-            log.warn("rd.luks.key: key devices are not supported (" + options.keyDevice() + "); asking for the passphrase");
-            return null;
-        }
         byte[] secret = null;
         try {
             secret = Files.readAllBytes(Path.of(options.keyPath()));

@@ -23,7 +23,7 @@ class CmdlineTest {
         assertNull(c.root().spec());
         assertTrue(c.root().readOnly());
         assertEquals(new FsckOptions(FsckOptions.Mode.AUTO, FsckOptions.Repair.PREEN), c.fsck());
-        assertEquals(new LuksOptions(List.of(), false, null, null), c.luks());
+        assertEquals(new LuksOptions(List.of(), false, null), c.luks());
         assertNull(c.verity());
         assertEquals(new ModuleOptions(List.of(), List.of(), Map.of()), c.modules());
         assertFalse(c.quiet());

@@ -20,7 +20,6 @@ class LuksOptionsTest {
         assertEquals(List.of(new LuksOptions.Volume(A, "luks-" + A), new LuksOptions.Volume(B, "root")), o.volumes());
         assertTrue(o.discard());
         assertEquals("/etc/keys/root.key", o.keyPath());
-        assertNull(o.keyDevice());
         assertEquals(List.of(), c.problems());
     }
 
@@ -31,11 +30,13 @@ class LuksOptionsTest {
     }
 
     @Test
-    void aKeyDeviceIsKept() {
-        LuksOptions o = Cmdline.parse("rd.luks.name=" + A + "=data rd.luks.key=/k:UUID=" + B).luks();
-        assertEquals(List.of(new LuksOptions.Volume(A, "data")), o.volumes());
-        assertFalse(o.discard());
-        assertEquals("UUID=" + B, o.keyDevice());
+    void aKeyDeviceIsAProblemAndThePassphraseIsAskedFor() {
+        Cmdline c = Cmdline.parse("rd.luks.name=" + A + "=data rd.luks.key=/k:UUID=" + B);
+        assertEquals(List.of(new LuksOptions.Volume(A, "data")), c.luks().volumes());
+        assertFalse(c.luks().discard());
+        assertNull(c.luks().keyPath());
+        assertEquals(List.of("rd.luks.key=/k:UUID=" + B + ": key devices are not supported; asking for the passphrase"), c.problems());
+        assertEquals("/k", Cmdline.parse("rd.luks.key=/k:").luks().keyPath());
     }
 
     @Test
