@@ -52,7 +52,10 @@ final class Training {
         Preload.syscalls();
         Preload.linkAll();
         Cmdline cmdline = Cmdline.parse("console=ttyS0 root=UUID=0a1b2c3d-0000-4000-8000-000000000001 rootfstype=ext4 ro"
-                + " rootwait=5 rootdelay=0 liftoff.timeout=5 liftoff.debug virtio_blk.queue_depth=64 -- --switched-root");
+                + " rootwait=5 rootdelay=0 liftoff.timeout=5 liftoff.debug liftoff.overlay=tmpfs fsck.mode=auto fsck.repair=preen"
+                + " liftoff.modules=virtio-blk modprobe.blacklist=floppy virtio_blk.queue_depth=64 -- --switched-root");
+        cmdline.root().waitLimitMs();
+        cmdline.fsck().mode();
         cmdline.modules().parameters();
         cmdline.problems();
         rehearseColdplug();
@@ -70,7 +73,7 @@ final class Training {
         rehearseOldRootCleanup();   // last of those that write files: it empties the training directory
         rehearseVerity();
         Cmdline.parse("rd.luks.uuid=0a1b2c3d-0000-4000-8000-000000000002 rd.luks.name="
-                + "0a1b2c3d-0000-4000-8000-000000000002=root rd.luks.options=discard").luks();
+                + "0a1b2c3d-0000-4000-8000-000000000002=root rd.luks.options=discard rd.luks.key=/etc/luks/root.key").luks().volumes();
         Memory.summary();
         FilesystemModules.registered("ext4");
         // A writable root is checked first: the process spawn, with a run that checks nothing.
