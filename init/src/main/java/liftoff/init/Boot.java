@@ -8,6 +8,8 @@ import java.util.Optional;
 import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
 import liftoff.init.cmdline.Cmdline;
+import liftoff.init.cmdline.ModuleOptions;
+import liftoff.init.cmdline.RootOptions;
 import liftoff.init.luks.LuksUnlock;
 import liftoff.init.modules.DeviceEvents;
 import liftoff.init.modules.ModuleLoader;
@@ -49,11 +51,12 @@ final class Boot {
         log.info(StartupTimes.startedLine(mainNanos, mountedNanos, System.nanoTime(), aotProblem.isEmpty()));
         if (aotProblem.isPresent()) log.warn("AOT cache not used: " + aotProblem.get());
 
-        ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), cmdline.blacklist(), cmdline.moduleParameters(), log);
+        ModuleOptions moduleOptions = cmdline.modules();
+        ModuleLoader loader = ModuleLoader.open(KernelRelease.current(), moduleOptions.blacklist(), moduleOptions.parameters(), log);
         DeviceEvents events = DeviceEvents.listen(loader, log);   // before the walk: no device falls between
         try {
             List<String> asked = new ArrayList<>();
-            for (String extra : cmdline.modules()) asked.addAll(loader.loadByName(extra));
+            for (String extra : moduleOptions.extra()) asked.addAll(loader.loadByName(extra));
             if (!asked.isEmpty()) log.info("liftoff.modules: loaded " + String.join(" ", asked));
             events.coldplug();
             loader.startList();
@@ -78,7 +81,7 @@ final class Boot {
                 reason = "liftoff itself failed: " + e;   // a bug must still end in a shell, not a panic
             }
             loader.drivers().loadEverything();   // the person at the console may need every disk
-            Rescue.run(reason, Report.of(cmdline, loader.result()), log);
+            Rescue.run(reason, Report.of(cmdline.root(), loader.result()), log);
         }
     }
 
@@ -89,18 +92,19 @@ final class Boot {
             log.info("liftoff.break=premount: rescue shell before the root is mounted");
             Rescue.shell(log);
         }
-        LuksUnlock.openAll(cmdline, modules, events, log);
-        VerityRoot.open(cmdline, modules, events, log);
-        Path device = RootDevice.await(cmdline, events, log);
+        RootOptions root = cmdline.root();
+        LuksUnlock.openAll(cmdline.luks(), root, modules, events, log);
+        VerityRoot.open(cmdline.verity(), root, modules, events, log);
+        Path device = RootDevice.await(root, events, log);
         modules.drivers().rootFound();
-        RootMount.mount(device, cmdline, NEW_ROOT, modules, log);
-        String init = RootMount.chooseInit(cmdline, NEW_ROOT);
+        RootMount.mount(device, root, cmdline.fsck(), NEW_ROOT, modules, log);
+        String init = RootMount.chooseInit(root, NEW_ROOT);
         linkDisks();
         if (cmdline.breakpoint() == Cmdline.Break.PRESWITCH) {
             log.info("liftoff.break=preswitch: rescue shell with the root mounted on " + NEW_ROOT);
             Rescue.shell(log);
         }
-        List<String> args = new ArrayList<>(cmdline.initArguments());
+        List<String> args = root.initArguments();
         log.info("memory: " + Memory.summary());
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         modules.awaitList();

@@ -1,7 +1,7 @@
 package liftoff.init;
 
 import java.io.IOException;
-import liftoff.init.cmdline.Cmdline;
+import liftoff.init.cmdline.RootOptions;
 import liftoff.init.modules.ModuleLoader;
 import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
@@ -12,12 +12,12 @@ import liftoff.init.root.RootFinder;
 final class Report {
     private Report() {}
 
-    static String of(Cmdline cmdline, ModuleLoader.Result modules) {
+    static String of(RootOptions root, ModuleLoader.Result modules) {
         StringBuilder out = new StringBuilder();
-        out.append("  root=").append(cmdline.root() == null ? "(none)" : cmdline.root().toString());
-        if (cmdline.rootFsType() != null) out.append(" rootfstype=").append(cmdline.rootFsType());
-        out.append(cmdline.readOnly() ? " ro" : " rw").append(", waited up to ");
-        out.append(cmdline.rootWait() ? "rootwait" : cmdline.timeoutSeconds() + " s (liftoff.timeout)").append('\n');
+        out.append("  root=").append(root.spec() == null ? "(none)" : root.spec().toString());
+        if (!root.fsTypes().isEmpty()) out.append(" rootfstype=").append(String.join(",", root.fsTypes()));
+        out.append(root.readOnly() ? " ro" : " rw").append(", waited up to ");
+        out.append(root.rootWait() ? "rootwait" : root.timeoutSeconds() + " s (liftoff.timeout)").append('\n');
         out.append("  modules: ").append(modules.loaded()).append(" loaded");
         if (!modules.failures().isEmpty()) out.append(", failed: ").append(String.join(", ", modules.failures()));
         out.append('\n').append("  block devices:");

@@ -20,7 +20,7 @@ import liftoff.handover.MountInfo;
 import liftoff.handover.OldRootCleaner;
 import liftoff.handover.SwitchRoot;
 import liftoff.init.cmdline.Cmdline;
-import liftoff.init.luks.LuksOptions;
+import liftoff.init.cmdline.VerityOptions;
 import liftoff.init.modules.Coldplug;
 import liftoff.init.modules.DeviceEvents;
 import liftoff.init.modules.FilesystemModules;
@@ -52,8 +52,11 @@ final class Training {
         Preload.syscalls();
         Preload.linkAll();
         Cmdline cmdline = Cmdline.parse("console=ttyS0 root=UUID=0a1b2c3d-0000-4000-8000-000000000001 rootfstype=ext4 ro"
-                + " rootwait=5 rootdelay=0 liftoff.timeout=5 liftoff.debug virtio_blk.queue_depth=64 -- --switched-root");
-        cmdline.moduleParameters();
+                + " rootwait=5 rootdelay=0 liftoff.timeout=5 liftoff.debug liftoff.overlay=tmpfs fsck.mode=auto fsck.repair=preen"
+                + " liftoff.modules=virtio-blk modprobe.blacklist=floppy virtio_blk.queue_depth=64 -- --switched-root");
+        cmdline.root().waitLimitMs();
+        cmdline.fsck().mode();
+        cmdline.modules().parameters();
         cmdline.problems();
         rehearseColdplug();
         MountInfo.parse("21 1 0:20 / /proc rw,nosuid shared:2 - proc proc rw\n");
@@ -69,8 +72,8 @@ final class Training {
         rehearseProbe();
         rehearseOldRootCleanup();   // last of those that write files: it empties the training directory
         rehearseVerity();
-        LuksOptions.from(Cmdline.parse("rd.luks.uuid=0a1b2c3d-0000-4000-8000-000000000002 rd.luks.name="
-                + "0a1b2c3d-0000-4000-8000-000000000002=root rd.luks.options=discard"));
+        Cmdline.parse("rd.luks.uuid=0a1b2c3d-0000-4000-8000-000000000002 rd.luks.name="
+                + "0a1b2c3d-0000-4000-8000-000000000002=root rd.luks.options=discard rd.luks.key=/etc/luks/root.key").luks().volumes();
         Memory.summary();
         FilesystemModules.registered("ext4");
         // A writable root is checked first: the process spawn, with a run that checks nothing.
@@ -81,7 +84,7 @@ final class Training {
             System.out.println("training: " + e.getMessage());
         }
         try {
-            new RootFinder(BlockDevices.system()).find(cmdline.root());
+            new RootFinder(BlockDevices.system()).find(cmdline.root().spec());
             Probe.filesystem(Path.of("/init"));
         } catch (IOException e) {
             System.out.println("training: " + e.getMessage());
@@ -175,9 +178,10 @@ final class Training {
 
     /** A verity root's command line, superblock check and table, on made-up values (no device-mapper call). */
     private static void rehearseVerity() {
-        VerityRoot verity = VerityRoot.fromCmdline(Cmdline.parse("roothash=" + "0f".repeat(32)
-                + " systemd.verity_root_options=hash-offset=4096,ignore-zero-blocks"));
-        verity.table(new VeritySuperblock(1, null, "sha256", 4096, 4096, 1, new byte[1]), Path.of("/dev/vda"), Path.of("/dev/vda"));
+        VerityOptions verity = Cmdline.parse("roothash=" + "0f".repeat(32)
+                + " systemd.verity_root_options=hash-offset=4096,ignore-zero-blocks").verity();
+        VerityRoot.table(verity, new VeritySuperblock(1, null, "sha256", 4096, 4096, 1, new byte[1]), Path.of("/dev/vda"),
+                Path.of("/dev/vda"));
         try {
             VeritySuperblock.parse(ByteBuffer.allocate(VeritySuperblock.SIZE), "training");
         } catch (IOException e) {

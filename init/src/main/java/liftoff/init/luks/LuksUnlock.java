@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import liftoff.init.BootFailure;
 import liftoff.init.Log;
-import liftoff.init.cmdline.Cmdline;
+import liftoff.init.cmdline.LuksOptions;
+import liftoff.init.cmdline.RootOptions;
 import liftoff.init.mapper.MappedDevice;
 import liftoff.init.modules.DeviceEvents;
 import liftoff.init.modules.ModuleLoader;
@@ -28,16 +29,17 @@ public final class LuksUnlock {
 
     private LuksUnlock() {}
 
-    public static void openAll(Cmdline cmdline, ModuleLoader loader, DeviceEvents events, Log log) throws BootFailure {
-        LuksOptions options = LuksOptions.from(cmdline);
-        for (String problem : options.problems()) log.warn("kernel command line: " + problem);
-        for (LuksOptions.Volume volume : options.volumes()) open(volume, options, cmdline, loader, events, log);
+    /** @param wait how long to wait for each device: as long as for the root */
+    public static void openAll(LuksOptions options, RootOptions wait, ModuleLoader loader, DeviceEvents events, Log log)
+            throws BootFailure {
+        for (LuksOptions.Volume volume : options.volumes()) open(volume, options, wait, loader, events, log);
     }
 
-    private static void open(LuksOptions.Volume volume, LuksOptions options, Cmdline cmdline, ModuleLoader loader,
+    private static void open(LuksOptions.Volume volume, LuksOptions options, RootOptions wait, ModuleLoader loader,
             DeviceEvents events, Log log)
             throws BootFailure {
-        Path device = RootDevice.await(RootSpec.parse("UUID=" + volume.uuid()), "LUKS device", cmdline, events, log);
+        RootSpec spec = new RootSpec(RootSpec.Kind.UUID, volume.uuid(), 0);
+        Path device = RootDevice.await(spec, "LUKS device", wait, events, log);
         byte[] key = null;
         try (DeviceReader reader = DeviceReader.open(device)) {
             LuksHeader header = LuksHeader.read(reader);
@@ -70,10 +72,6 @@ public final class LuksUnlock {
     /** The key file's bytes as the passphrase; null (ask instead) when it is missing or does not fit. */
     private static byte[] fromKeyFile(LuksHeader header, DeviceReader reader, Path device, LuksOptions options, Log log)
             throws LuksException {
-        if (options.keyDevice() != null) {
-            log.warn("rd.luks.key: key devices are not supported (" + options.keyDevice() + "); asking for the passphrase");
-            return null;
-        }
         byte[] secret = null;
         try {
             secret = Files.readAllBytes(Path.of(options.keyPath()));

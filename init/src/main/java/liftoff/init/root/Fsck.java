@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import liftoff.init.BootFailure;
 import liftoff.init.Log;
-import liftoff.init.cmdline.Cmdline;
+import liftoff.init.cmdline.FsckOptions;
+import liftoff.init.cmdline.FsckOptions.Mode;
+import liftoff.init.cmdline.FsckOptions.Repair;
 import liftoff.sys.Processes;
 import liftoff.sys.SyscallException;
 
@@ -27,20 +29,6 @@ public final class Fsck {
     /** Where a merged-/usr image or a classic one keeps the checkers. */
     private static final List<String> TOOL_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
-    /** fsck.mode= (systemd's name). */
-    enum Mode { AUTO, FORCE, SKIP }
-
-    /** fsck.repair= (systemd's name): how the checker may answer its questions. */
-    enum Repair {
-        PREEN("-p"), YES("-y"), NO("-n");
-
-        final String flag;
-
-        Repair(String flag) {
-            this.flag = flag;
-        }
-    }
-
     /** What the boot does after the checker exits with {@code status}. */
     enum Verdict { GO_ON, REBOOT, RESCUE }
 
@@ -50,8 +38,8 @@ public final class Fsck {
      * Checks {@code device} holding {@code type} if the options and the image allow; reboots when the
      * checker asks; throws with the reason when errors are left.
      */
-    static void beforeMount(Path device, String type, boolean readOnly, Cmdline cmdline, Log log) throws BootFailure {
-        Mode mode = mode(cmdline.value("fsck.mode"), log);
+    static void beforeMount(Path device, String type, boolean readOnly, FsckOptions options, Log log) throws BootFailure {
+        Mode mode = options.mode();
         if (mode == Mode.SKIP) {
             log.info("fsck: skipped (fsck.mode=skip)");
             return;
@@ -74,7 +62,7 @@ public final class Fsck {
             log.info("fsck: no " + tool + " in this image; mounting " + device + " unchecked");
             return;
         }
-        List<String> command = command(program, tool, repair(cmdline.value("fsck.repair"), log), mode, device);
+        List<String> command = command(program, tool, options.repair(), mode, device);
         log.info("fsck: " + String.join(" ", command));
         int status = run(command, log);
         String what = tool + " exit status " + status + " (" + meaning(status) + ")";
@@ -149,21 +137,5 @@ public final class Fsck {
             if (Files.isExecutable(candidate)) return candidate;
         }
         return null;
-    }
-
-    static Mode mode(String value, Log log) {
-        if (value == null || value.equals("auto")) return Mode.AUTO;
-        if (value.equals("force")) return Mode.FORCE;
-        if (value.equals("skip")) return Mode.SKIP;
-        log.warn("kernel command line: fsck.mode=" + value + " is not auto, force or skip; using auto");
-        return Mode.AUTO;
-    }
-
-    static Repair repair(String value, Log log) {
-        if (value == null || value.equals("preen")) return Repair.PREEN;
-        if (value.equals("yes")) return Repair.YES;
-        if (value.equals("no")) return Repair.NO;
-        log.warn("kernel command line: fsck.repair=" + value + " is not preen, yes or no; using preen");
-        return Repair.PREEN;
     }
 }

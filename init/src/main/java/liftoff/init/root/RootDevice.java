@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import liftoff.init.BootFailure;
 import liftoff.init.Log;
-import liftoff.init.cmdline.Cmdline;
+import liftoff.init.cmdline.RootOptions;
 import liftoff.init.modules.DeviceEvents;
 import liftoff.init.probe.BlockDevices;
 
@@ -23,20 +23,23 @@ public final class RootDevice {
 
     private RootDevice() {}
 
-    public static Path await(Cmdline cmdline, DeviceEvents events, Log log) throws BootFailure {
-        RootSpec spec = cmdline.root();
+    public static Path await(RootOptions root, DeviceEvents events, Log log) throws BootFailure {
+        RootSpec spec = root.spec();
         if (spec == null) throw new BootFailure("no usable root= on the kernel command line");
-        if (cmdline.rootDelaySeconds() > 0) {
-            log.info("rootdelay=" + cmdline.rootDelaySeconds() + ": waiting before looking for " + spec);
+        if (root.delaySeconds() > 0) {
+            log.info("rootdelay=" + root.delaySeconds() + ": waiting before looking for " + spec);
             events.loadAllDrivers();   // what the delay is for: every device to come up
-            sleep(cmdline.rootDelaySeconds() * 1000L);
+            sleep(root.delaySeconds() * 1000L);
         }
-        return await(spec, "root device", cmdline, events, log);
+        return await(spec, "root device", root, events, log);
     }
 
-    /** Waits for the device {@code spec} names ({@code what}: "root device", "verity hash device"...). */
-    public static Path await(RootSpec spec, String what, Cmdline cmdline, DeviceEvents events, Log log) throws BootFailure {
-        long limitMs = limitMs(cmdline);
+    /**
+     * Waits for the device {@code spec} names ({@code what}: "root device", "verity hash device"...)
+     * as long as {@code wait} allows for the root ({@link RootOptions#waitLimitMs()}).
+     */
+    public static Path await(RootSpec spec, String what, RootOptions wait, DeviceEvents events, Log log) throws BootFailure {
+        long limitMs = wait.waitLimitMs();
         long start = System.nanoTime();
         RootFinder finder = new RootFinder(BlockDevices.system());
         while (true) {
@@ -58,12 +61,6 @@ public final class RootDevice {
                 events.awaitBlockDevice(limitMs < 0 ? RECHECK_MS : Math.min(RECHECK_MS, limitMs - waitedMs));
             }
         }
-    }
-
-    /** How long to wait in milliseconds; -1 for ever (plain rootwait). */
-    private static long limitMs(Cmdline cmdline) {
-        if (!cmdline.rootWait()) return cmdline.timeoutSeconds() * 1000L;
-        return cmdline.rootWaitSeconds().isPresent() ? cmdline.rootWaitSeconds().getAsInt() * 1000L : -1;
     }
 
     private static void sleep(long ms) {

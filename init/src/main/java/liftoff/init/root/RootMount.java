@@ -9,7 +9,8 @@ import liftoff.handover.HandoverException;
 import liftoff.handover.SwitchRoot;
 import liftoff.init.BootFailure;
 import liftoff.init.Log;
-import liftoff.init.cmdline.Cmdline;
+import liftoff.init.cmdline.FsckOptions;
+import liftoff.init.cmdline.RootOptions;
 import liftoff.init.modules.FilesystemModules;
 import liftoff.init.modules.ModuleLoader;
 import liftoff.init.probe.Filesystem;
@@ -25,19 +26,20 @@ import liftoff.sys.SyscallException;
 public final class RootMount {
     private RootMount() {}
 
-    public static void mount(Path device, Cmdline cmdline, String target, ModuleLoader modules, Log log) throws BootFailure {
-        List<String> types = candidateTypes(device, cmdline);
+    public static void mount(Path device, RootOptions root, FsckOptions fsck, String target, ModuleLoader modules, Log log)
+            throws BootFailure {
+        List<String> types = candidateTypes(device, root);
         // The kernel would ask modprobe for fs-TYPE; there is none here. Only a known type is worth it.
-        if (types.size() == 1 || cmdline.rootFsType() != null) {
-            for (String type : types) FilesystemModules.ensure(modules, type, cmdline.rootFlags(), log);
+        if (types.size() == 1 || !root.fsTypes().isEmpty()) {
+            for (String type : types) FilesystemModules.ensure(modules, type, root.flags(), log);
         }
-        if (RootOverlay.requested(cmdline, log)) {
-            mountDevice(device, types, RootOverlay.LOWER, true, cmdline.rootFlags(), log);
-            RootOverlay.mount(target, cmdline.readOnly(), modules, log);
+        if (root.overlay()) {
+            mountDevice(device, types, RootOverlay.LOWER, true, root.flags(), log);
+            RootOverlay.mount(target, root.readOnly(), modules, log);
             return;
         }
-        if (types.size() == 1) Fsck.beforeMount(device, types.getFirst(), cmdline.readOnly(), cmdline, log);
-        mountDevice(device, types, target, cmdline.readOnly(), cmdline.rootFlags(), log);
+        if (types.size() == 1) Fsck.beforeMount(device, types.getFirst(), root.readOnly(), fsck, log);
+        mountDevice(device, types, target, root.readOnly(), root.flags(), log);
     }
 
     private static void mountDevice(Path device, List<String> types, String target, boolean readOnly, String flags, Log log)
@@ -66,8 +68,8 @@ public final class RootMount {
      * rootfstype= when given; else the type the superblock says; else, like the kernel, every
      * block filesystem it knows (/proc/filesystems without "nodev").
      */
-    private static List<String> candidateTypes(Path device, Cmdline cmdline) throws BootFailure {
-        if (cmdline.rootFsType() != null) return List.of(cmdline.rootFsType().split(","));
+    private static List<String> candidateTypes(Path device, RootOptions root) throws BootFailure {
+        if (!root.fsTypes().isEmpty()) return root.fsTypes();
         try {
             Filesystem fs = Probe.filesystem(device);
             if (fs != null && fs.type() != null) {
@@ -91,9 +93,9 @@ public final class RootMount {
     }
 
     /** The first init candidate that is an executable file inside the mounted root. */
-    public static String chooseInit(Cmdline cmdline, String root) throws BootFailure {
+    public static String chooseInit(RootOptions options, String root) throws BootFailure {
         List<String> why = new ArrayList<>();
-        for (String candidate : cmdline.initCandidates()) {
+        for (String candidate : options.initCandidates()) {
             try {
                 SwitchRoot.checkInit(root, candidate);
                 return candidate;

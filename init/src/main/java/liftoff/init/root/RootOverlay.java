@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import liftoff.init.BootFailure;
 import liftoff.init.Log;
-import liftoff.init.cmdline.Cmdline;
 import liftoff.init.modules.FilesystemModules;
 import liftoff.init.modules.ModuleLoader;
 import liftoff.sys.Fs;
@@ -29,15 +28,6 @@ final class RootOverlay {
     static final String WORK = OVERLAY_FS + "/work";
 
     private RootOverlay() {}
-
-    /** Whether liftoff.overlay= asks for an overlay root; a value other than tmpfs is reported and ignored. */
-    static boolean requested(Cmdline cmdline, Log log) {
-        String value = cmdline.value("liftoff.overlay");
-        if (value == null) return false;
-        if (value.equals("tmpfs")) return true;
-        log.warn("kernel command line: liftoff.overlay=" + value + " is not tmpfs; booting without an overlay");
-        return false;
-    }
 
     /** Mounts the tmpfs upper layer and the overlay of it on the root already mounted at {@link #LOWER}. */
     static void mount(String target, boolean readOnly, ModuleLoader modules, Log log) throws BootFailure {

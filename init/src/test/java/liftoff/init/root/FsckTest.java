@@ -10,6 +10,8 @@ import java.util.List;
 import liftoff.init.BootFailure;
 import liftoff.init.Log;
 import liftoff.init.cmdline.Cmdline;
+import liftoff.init.cmdline.FsckOptions.Mode;
+import liftoff.init.cmdline.FsckOptions.Repair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +46,7 @@ class FsckTest {
     @Test
     void anErrorPreenFixesGoesOnAndTheNextCheckIsClean() throws Exception {
         Path image = ext4("sif /bin/x links_count 5");
-        Fsck.beforeMount(image, "ext4", false, Cmdline.parse("root=/dev/vda rw"), log);
+        Fsck.beforeMount(image, "ext4", false, Cmdline.parse("root=/dev/vda rw").fsck(), log);
         // Repaired: a forced check finds nothing now.
         assertEquals(0, Fsck.run(List.of(E2FSCK.toString(), "-n", "-f", image.toString()), log));
     }
@@ -53,7 +55,7 @@ class FsckTest {
     void anErrorPreenMayNotFixEndsInRescueWithTheReason() throws Exception {
         Path image = ext4("clri <2>");
         BootFailure failure = assertThrows(BootFailure.class,
-                () -> Fsck.beforeMount(image, "ext4", false, Cmdline.parse("rw"), log));
+                () -> Fsck.beforeMount(image, "ext4", false, Cmdline.parse("rw").fsck(), log));
         assertEquals("fsck of the root " + image + " failed: e2fsck exit status 4 (errors left uncorrected); repair it here ("
                 + E2FSCK + " " + image + "), then `exit` to boot again, or boot with fsck.mode=skip", failure.getMessage());
     }
@@ -61,11 +63,11 @@ class FsckTest {
     @Test
     void skipReadOnlyAndNoCheckerLeaveTheDamageAlone() throws Exception {
         Path image = ext4("sif /bin/x links_count 5");
-        Fsck.beforeMount(image, "ext4", false, Cmdline.parse("rw fsck.mode=skip"), log);
-        Fsck.beforeMount(image, "ext4", true, Cmdline.parse("ro"), log);
-        Fsck.beforeMount(image, "xfs", false, Cmdline.parse("rw"), log);
-        Fsck.beforeMount(image, "squashfs", false, Cmdline.parse("rw"), log);
-        Fsck.beforeMount(image, "nosuchfs", false, Cmdline.parse("rw"), log);
+        Fsck.beforeMount(image, "ext4", false, Cmdline.parse("rw fsck.mode=skip").fsck(), log);
+        Fsck.beforeMount(image, "ext4", true, Cmdline.parse("ro").fsck(), log);
+        Fsck.beforeMount(image, "xfs", false, Cmdline.parse("rw").fsck(), log);
+        Fsck.beforeMount(image, "squashfs", false, Cmdline.parse("rw").fsck(), log);
+        Fsck.beforeMount(image, "nosuchfs", false, Cmdline.parse("rw").fsck(), log);
         assertEquals(4, Fsck.run(List.of(E2FSCK.toString(), "-n", image.toString()), log), "still damaged");
     }
 
@@ -74,18 +76,18 @@ class FsckTest {
         Path image = ext4("sif /bin/x links_count 5");
         // -n answers no: the error stays, exit 4, and that is a reason for the rescue shell.
         assertThrows(BootFailure.class,
-                () -> Fsck.beforeMount(image, "ext4", true, Cmdline.parse("ro fsck.mode=force fsck.repair=no"), log));
-        Fsck.beforeMount(image, "ext4", true, Cmdline.parse("ro fsck.mode=force fsck.repair=yes"), log);
+                () -> Fsck.beforeMount(image, "ext4", true, Cmdline.parse("ro fsck.mode=force fsck.repair=no").fsck(), log));
+        Fsck.beforeMount(image, "ext4", true, Cmdline.parse("ro fsck.mode=force fsck.repair=yes").fsck(), log);
         assertEquals(0, Fsck.run(List.of(E2FSCK.toString(), "-n", "-f", image.toString()), log));
     }
 
     @Test
-    void commandsVerdictsAndBadOptions() {
+    void commandsAndVerdicts() {
         Path dev = Path.of("/dev/vda");
         assertEquals(List.of("/sbin/e2fsck", "-p", "-f", "/dev/vda"),
-                Fsck.command(Path.of("/sbin/e2fsck"), "e2fsck", Fsck.Repair.PREEN, Fsck.Mode.FORCE, dev));
+                Fsck.command(Path.of("/sbin/e2fsck"), "e2fsck", Repair.PREEN, Mode.FORCE, dev));
         assertEquals(List.of("/sbin/fsck.vfat", "-y", "/dev/vda"),
-                Fsck.command(Path.of("/sbin/fsck.vfat"), "fsck.vfat", Fsck.Repair.YES, Fsck.Mode.FORCE, dev));
+                Fsck.command(Path.of("/sbin/fsck.vfat"), "fsck.vfat", Repair.YES, Mode.FORCE, dev));
         assertEquals("e2fsck", Fsck.toolName("ext3"));
         assertEquals("fsck.vfat", Fsck.toolName("vfat"));
         assertEquals(List.of(Fsck.Verdict.GO_ON, Fsck.Verdict.GO_ON, Fsck.Verdict.REBOOT, Fsck.Verdict.REBOOT,
@@ -93,8 +95,6 @@ class FsckTest {
                 List.of(0, 1, 2, 3, 4, 8, 128).stream().map(Fsck::verdict).toList());
         assertEquals("errors corrected, the system should be rebooted", Fsck.meaning(3));
         assertEquals("operational error", Fsck.meaning(12));
-        assertEquals(Fsck.Mode.AUTO, Fsck.mode("sometimes", log));
-        assertEquals(Fsck.Repair.PREEN, Fsck.repair("maybe", log));
         assertEquals(8, Fsck.run(List.of(dir.resolve("no-such-fsck").toString()), log));
     }
 }

@@ -1,4 +1,4 @@
-package liftoff.init.luks;
+package liftoff.init.cmdline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import liftoff.init.cmdline.Cmdline;
 import org.junit.jupiter.api.Test;
 
 class LuksOptionsTest {
@@ -15,35 +14,43 @@ class LuksOptionsTest {
 
     @Test
     void uuidsNamesOptionsAndKey() {
-        LuksOptions o = LuksOptions.from(Cmdline.parse("root=/dev/mapper/root rd.luks.uuid=luks-" + A.toUpperCase()
-                + " rd.luks.uuid=" + B + " rd.luks.name=" + B + "=root rd.luks.options=discard rd.luks.key=/etc/keys/root.key"));
+        Cmdline c = Cmdline.parse("root=/dev/mapper/root rd.luks.uuid=luks-" + A.toUpperCase()
+                + " rd.luks.uuid=" + B + " rd.luks.name=" + B + "=root rd.luks.options=discard rd.luks.key=/etc/keys/root.key");
+        LuksOptions o = c.luks();
         assertEquals(List.of(new LuksOptions.Volume(A, "luks-" + A), new LuksOptions.Volume(B, "root")), o.volumes());
         assertTrue(o.discard());
         assertEquals("/etc/keys/root.key", o.keyPath());
-        assertNull(o.keyDevice());
-        assertEquals(List.of(), o.problems());
+        assertEquals(List.of(), c.problems());
     }
 
     @Test
-    void aNameAloneOpensItsUuidAndAKeyDeviceIsKept() {
-        LuksOptions o = LuksOptions.from(Cmdline.parse("rd.luks.name=" + A + "=data rd.luks.key=/k:UUID=" + B));
-        assertEquals(List.of(new LuksOptions.Volume(A, "data")), o.volumes());
-        assertFalse(o.discard());
-        assertEquals("UUID=" + B, o.keyDevice());
+    void aNameNamesItsUuidBeforeOrAfterTheUuid() {
+        assertEquals(List.of(new LuksOptions.Volume(A, "data")), Cmdline.parse("rd.luks.name=" + A + "=data rd.luks.uuid=" + A).luks().volumes());
+        assertEquals(List.of(new LuksOptions.Volume(A, "data")), Cmdline.parse("rd.luks.uuid=" + A + " rd.luks.name=" + A + "=data").luks().volumes());
+    }
+
+    @Test
+    void aKeyDeviceIsAProblemAndThePassphraseIsAskedFor() {
+        Cmdline c = Cmdline.parse("rd.luks.name=" + A + "=data rd.luks.key=/k:UUID=" + B);
+        assertEquals(List.of(new LuksOptions.Volume(A, "data")), c.luks().volumes());
+        assertFalse(c.luks().discard());
+        assertNull(c.luks().keyPath());
+        assertEquals(List.of("rd.luks.key=/k:UUID=" + B + ": key devices are not supported; asking for the passphrase"), c.problems());
+        assertEquals("/k", Cmdline.parse("rd.luks.key=/k:").luks().keyPath());
     }
 
     @Test
     void malformedValuesAreProblemsNotVolumes() {
-        LuksOptions o = LuksOptions.from(Cmdline.parse("rd.luks.uuid=nope rd.luks.name=" + A + "=bad/name rd.luks.name=x"
-                + " rd.luks.options=discard,no-read-workqueue rd.luks.key=relative.key"));
-        assertEquals(List.of(), o.volumes());
-        assertNull(o.keyPath());
+        Cmdline c = Cmdline.parse("rd.luks.uuid=nope rd.luks.name=" + A + "=bad/name rd.luks.name=x"
+                + " rd.luks.options=discard,no-read-workqueue rd.luks.key=relative.key");
+        assertEquals(List.of(), c.luks().volumes());
+        assertNull(c.luks().keyPath());
         assertEquals(List.of(
                 "rd.luks.uuid=nope: not a UUID; ignored",
                 "rd.luks.name=" + A + "=bad/name: expected UUID=NAME (NAME of letters, digits, _ . + -); ignored",
                 "rd.luks.name=x: expected UUID=NAME (NAME of letters, digits, _ . + -); ignored",
                 "rd.luks.options: \"no-read-workqueue\" is not supported (only discard); ignored",
-                "rd.luks.key=relative.key: the key file must be an absolute path in the image; ignored"), o.problems());
+                "rd.luks.key=relative.key: the key file must be an absolute path in the image; ignored"), c.problems());
     }
 
     @Test
@@ -61,6 +68,6 @@ class LuksOptionsTest {
 
     @Test
     void noLuksOptionsNoVolumes() {
-        assertEquals(List.of(), LuksOptions.from(Cmdline.parse("root=/dev/vda rw")).volumes());
+        assertEquals(List.of(), Cmdline.parse("root=/dev/vda rw").luks().volumes());
     }
 }

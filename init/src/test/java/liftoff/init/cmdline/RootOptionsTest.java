@@ -1,0 +1,125 @@
+package liftoff.init.cmdline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.OptionalInt;
+import liftoff.init.root.RootSpec;
+import org.junit.jupiter.api.Test;
+
+class RootOptionsTest {
+    private static final String HASH = "d7c5b88ff92d7eb2a9873dba3f8f65252c8e836c8f1957b17061eea0ea9f752f";
+
+    private static RootOptions root(String cmdline) {
+        return Cmdline.parse(cmdline).root();
+    }
+
+    @Test
+    void defaultsWhenEmpty() {
+        RootOptions r = root("");
+        assertNull(r.spec());
+        assertEquals(List.of(), r.fsTypes());
+        assertNull(r.flags());
+        assertTrue(r.readOnly());
+        assertFalse(r.overlay());
+        assertFalse(r.rootWait());
+        assertEquals(0, r.delaySeconds());
+        assertEquals(30, r.timeoutSeconds());
+        assertEquals(30_000, r.waitLimitMs());
+        assertEquals(List.of("/sbin/init", "/etc/init", "/bin/init", "/bin/sh"), r.initCandidates());
+        assertEquals(List.of(), r.initArguments());
+    }
+
+    @Test
+    void lastOfRoAndRwWins() {
+        assertFalse(root("ro rw").readOnly());
+        assertTrue(root("rw ro").readOnly());
+        assertFalse(root("rw").readOnly());
+    }
+
+    @Test
+    void lastRootWins() {
+        assertEquals(new RootSpec(RootSpec.Kind.PARTUUID, "abc", 0), root("root=/dev/sda1 root=PARTUUID=abc").spec());
+    }
+
+    @Test
+    void rootWaitWithAndWithoutLimit() {
+        RootOptions forever = root("rootwait liftoff.timeout=5");
+        assertEquals(OptionalInt.empty(), forever.rootWaitSeconds());
+        assertEquals(-1, forever.waitLimitMs());
+        RootOptions limited = root("rootwait=15");
+        assertTrue(limited.rootWait());
+        assertEquals(OptionalInt.of(15), limited.rootWaitSeconds());
+        assertEquals(15_000, limited.waitLimitMs());
+    }
+
+    @Test
+    void delaysAndTimeouts() {
+        RootOptions r = root("rootdelay=5 liftoff.timeout=90");
+        assertEquals(5, r.delaySeconds());
+        assertEquals(90, r.timeoutSeconds());
+        assertEquals(90_000, r.waitLimitMs());
+    }
+
+    @Test
+    void explicitInitHasNoFallbacks() {
+        assertEquals(List.of("/usr/lib/systemd/systemd"), root("init=/usr/lib/systemd/systemd").initCandidates());
+    }
+
+    @Test
+    void rootfstypeIsAListOfTypesToTry() {
+        assertEquals(List.of("ext4", "xfs"), root("rootfstype=,ext4,,xfs").fsTypes());
+    }
+
+    @Test
+    void overlayOnlyOverTmpfs() {
+        assertTrue(root("liftoff.overlay=tmpfs").overlay());
+        Cmdline bogus = Cmdline.parse("liftoff.overlay=tmpfs liftoff.overlay=bogus");
+        assertFalse(bogus.root().overlay(), "the problem says it boots without one");
+        assertEquals(List.of("liftoff.overlay=bogus is not tmpfs; booting without an overlay"), bogus.problems());
+        assertEquals(List.of("liftoff.overlay= is not tmpfs; booting without an overlay"), Cmdline.parse("liftoff.overlay").problems());
+    }
+
+    @Test
+    void malformedOptionsBecomeProblemsAndKeepDefaults() {
+        Cmdline c = Cmdline.parse("rootdelay=abc root=UUID= liftoff.timeout=-3 rootwait=soon rootfstype= rootfstype=, init=");
+        RootOptions r = c.root();
+        assertEquals(0, r.delaySeconds());
+        assertNull(r.spec());
+        assertEquals(30, r.timeoutSeconds());
+        assertTrue(r.rootWait());
+        assertEquals(OptionalInt.empty(), r.rootWaitSeconds());
+        assertEquals(List.of(), r.fsTypes());
+        assertEquals(4, r.initCandidates().size());
+        assertEquals(List.of(
+                "rootdelay=abc is not a number of seconds; using 0",
+                "root=UUID= names no UUID; no root device",
+                "liftoff.timeout=-3 is not a number of seconds; using 30",
+                "rootwait=soon is not a number of seconds; using no limit",
+                "rootfstype= needs a value; ignored",
+                "rootfstype= needs a value; ignored",
+                "init= needs a value; ignored"), c.problems());
+    }
+
+    @Test
+    void aMalformedRootKeepsTheEarlierOne() {
+        Cmdline c = Cmdline.parse("root=/dev/vda1 root=sda1");
+        assertEquals(new RootSpec(RootSpec.Kind.PATH, "/dev/vda1", 0), c.root().spec());
+        assertEquals(1, c.problems().size());
+        assertTrue(c.problems().getFirst().startsWith("root=sda1 is not a device"), c.problems().getFirst());
+        assertTrue(c.problems().getFirst().endsWith("; keeping root=/dev/vda1"), c.problems().getFirst());
+    }
+
+    @Test
+    void roothashMakesTheRootTheMapping() {
+        assertEquals(new RootSpec(RootSpec.Kind.PATH, "/dev/mapper/root", 0), root("roothash=" + HASH).spec());
+        assertEquals(new RootSpec(RootSpec.Kind.PATH, "/dev/vdc", 0), root("roothash=" + HASH + " root=/dev/vdc").spec());
+        // What the problem says: a root= that was given, but malformed, leaves no root device.
+        Cmdline c = Cmdline.parse("roothash=" + HASH + " root=vdc");
+        assertNull(c.root().spec());
+        assertTrue(c.problems().getFirst().endsWith("; no root device"), c.problems().getFirst());
+    }
+}
