@@ -75,7 +75,7 @@ final class BootCommand implements Callable<Integer> {
         try {
             exit = boot(out);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("liftoff boot: " + e.getMessage());
+            Errors.print(spec, e);
             return 2;
         }
         BootTimeline timeline = exit.timeline();

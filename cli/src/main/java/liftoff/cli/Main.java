@@ -37,6 +37,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         // switch_root's INIT arguments may start with "-": everything after INIT belongs to it.
         cli.getSubcommands().get("switch-root").setStopAtPositional(true);
+        cli.setExecutionExceptionHandler(new Errors());
         return cli;
     }
 }
