@@ -72,6 +72,7 @@ final class BenchBootCommand implements Callable<Integer> {
             return 2;
         }
         String kver = kernelVersion != null ? kernelVersion : Kernel.newestInstalled().version();
+        String kverReason = kernelVersion != null ? BuildCommand.KERNEL_VERSION_OPTION : "the newest cloud kernel in /boot";
         Path report = results != null ? results : defaultResults();
         Files.createDirectories(work);
 
@@ -81,7 +82,7 @@ final class BenchBootCommand implements Callable<Integer> {
         for (String compress : compressions.isEmpty() ? List.of("none") : compressions) {
             String name = "liftoff-" + compress;
             Path image = work.resolve(name + ".img");
-            BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kver).with("COMPRESS", compress);
+            BuildConfig config = BuildConfig.defaults().withKernelVersion(kver, kverReason).with("COMPRESS", compress);
             long start = System.nanoTime();
             ImageBuilder.Result result = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
                     ImageBuilder.sourceDateEpoch(), line -> err.println("liftoff build: " + line)).build(config, image);
