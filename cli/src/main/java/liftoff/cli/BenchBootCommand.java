@@ -26,8 +26,9 @@ import picocli.CommandLine.Parameters;
  * adds what the build took to its report.
  */
 @Command(name = "boot", mixinStandardHelpOptions = true,
-        description = {"Build liftoff images and boot them beside other initramfs systems (busybox, klibc, tiny-initramfs,",
-                "initramfs-tools) with the shared boot benchmark; writes a markdown report with the table.",
+        description = {"Boot liftoff images beside other initramfs systems and report the boot times.",
+                "Builds the liftoff images, boots them and busybox, klibc, tiny-initramfs and initramfs-tools with",
+                "the shared boot benchmark, and writes a markdown report with the table.",
                 "Words after -- go to the benchmark script (e.g. -- --reuse)."})
 final class BenchBootCommand implements Callable<Integer> {
     static final String ANCHORS = "busybox-sh,klibc-sh,tiny-initramfs,initramfs-tools,initramfs-tools-list";

@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "build",
         mixinStandardHelpOptions = true,
         description = {
-            "Build an initramfs: a jlink'd runtime, the liftoff init (with an AOT cache trained at build time),",
-            "the shared libraries they need, kernel modules with their dependencies and firmware, optional",
-            "busybox rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ")."
+            "Build an initramfs with the Java init for this machine's kernel or another.",
+            "It holds a jlink'd runtime, the liftoff init (with an AOT cache trained at build time), the shared",
+            "libraries they need, kernel modules with their dependencies and firmware, an optional busybox",
+            "rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ")."
         })
 final class BuildCommand implements Callable<Integer> {
     /** Where the build log says a --kernel-version came from. */

@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
  * the installed guest kernel, a small ext4 root disk, a QEMU boot, the timeline.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Install what is missing (as root on Debian), build an initramfs with the Java init for the",
-                "newest installed kernel, build a demo root disk whose /sbin/init prints a banner, its PID and the",
-                "mount table, boot both in QEMU and print the boot timeline."})
+        description = {"Build a demo initramfs and root disk, boot them in QEMU and print the boot timeline.",
+                "Installs what is missing (as root on Debian), builds an initramfs with the Java init for the",
+                "newest installed kernel and a root disk whose /sbin/init prints a banner, its PID and the",
+                "mount table, and boots both."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "DIR", description = "where the image and disk go (default ${DEFAULT-VALUE})",
             defaultValue = "/var/tmp/liftoff-demo")
