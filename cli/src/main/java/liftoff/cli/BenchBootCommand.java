@@ -26,8 +26,9 @@ import picocli.CommandLine.Parameters;
  * adds what the build took to its report.
  */
 @Command(name = "boot", mixinStandardHelpOptions = true,
-        description = {"Build liftoff images and boot them beside other initramfs systems (busybox, klibc, tiny-initramfs,",
-                "initramfs-tools) with the shared boot benchmark; writes a markdown report with the table.",
+        description = {"Boot liftoff images beside other initramfs systems and report the boot times.",
+                "Builds the liftoff images, boots them and busybox, klibc, tiny-initramfs and initramfs-tools with",
+                "the shared boot benchmark, and writes a markdown report with the table.",
                 "Words after -- go to the benchmark script (e.g. -- --reuse)."})
 final class BenchBootCommand implements Callable<Integer> {
     static final String ANCHORS = "busybox-sh,klibc-sh,tiny-initramfs,initramfs-tools,initramfs-tools-list";
@@ -72,6 +73,7 @@ final class BenchBootCommand implements Callable<Integer> {
             return 2;
         }
         String kver = kernelVersion != null ? kernelVersion : Kernel.newestInstalled().version();
+        String kverReason = kernelVersion != null ? BuildCommand.KERNEL_VERSION_OPTION : "the newest cloud kernel in /boot";
         Path report = results != null ? results : defaultResults();
         Files.createDirectories(work);
 
@@ -81,7 +83,7 @@ final class BenchBootCommand implements Callable<Integer> {
         for (String compress : compressions.isEmpty() ? List.of("none") : compressions) {
             String name = "liftoff-" + compress;
             Path image = work.resolve(name + ".img");
-            BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kver).with("COMPRESS", compress);
+            BuildConfig config = BuildConfig.defaults().withKernelVersion(kver, kverReason).with("COMPRESS", compress);
             long start = System.nanoTime();
             ImageBuilder.Result result = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
                     ImageBuilder.sourceDateEpoch(), line -> err.println("liftoff build: " + line)).build(config, image);

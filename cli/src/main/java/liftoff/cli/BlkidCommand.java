@@ -3,9 +3,7 @@ package liftoff.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code liftoff blkid}: util-linux blkid's default output, from the init's own probers. */
 @Command(name = "blkid",
         description = {"Identify block devices and images (TYPE, UUID, LABEL, PARTUUID...) like blkid.",
-                "Prints util-linux blkid's default format; exit code 2 when nothing is identified."},
+                "Prints util-linux blkid's default format; exit code 2 when nothing is identified.",
+                "Unlike blkid, which passes them over in silence, a named path that cannot be probed (missing,",
+                "unreadable, a directory) gets a line on stderr."},
         mixinStandardHelpOptions = true)
 public final class BlkidCommand implements Callable<Integer> {
 
@@ -56,23 +56,12 @@ public final class BlkidCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 if (!paths.isEmpty()) {  // like blkid, listing all devices passes unreadable ones over
-                    spec.commandLine().getErr().println("liftoff blkid: " + path + ": " + reason(e));
+                    Errors.print(spec, path, e);
                 }
             }
         }
         out.flush();
         return found ? 0 : 2;  // blkid's code for "nothing identified"
-    }
-
-    /** The OS's words for a failure ("Operation not permitted"), not the Java exception's. */
-    private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "No such file or directory";
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return e.toString();
     }
 
     /** One blkid line for {@code path}, or null when nothing on it is recognised. */

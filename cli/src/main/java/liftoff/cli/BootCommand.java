@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code liftoff boot}: boots an initramfs in QEMU against root disks and prints the boot timeline. */
 @Command(name = "boot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Boot an initramfs in QEMU (TCG) with the serial console on stdout, then print the boot timeline.",
+        description = {"Boot an initramfs in QEMU (TCG) and print the boot timeline.",
+                "The serial console is on stdout; lines typed on stdin go to the guest.",
                 "Exit status: 0 when the real root's init ran (REAL-ROOT on the console), 1 when not, 2 on setup errors."})
 final class BootCommand implements Callable<Integer> {
 
@@ -75,7 +76,7 @@ final class BootCommand implements Callable<Integer> {
         try {
             exit = boot(out);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("liftoff boot: " + e.getMessage());
+            Errors.print(spec, e);
             return 2;
         }
         BootTimeline timeline = exit.timeline();

@@ -1,7 +1,7 @@
 package liftoff.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,22 +10,31 @@ import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
 import liftoff.image.JavaRuntime;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code liftoff build}: an initramfs with the Java init, for this machine's kernel or another. */
 @Command(name = "build",
         mixinStandardHelpOptions = true,
         description = {
-            "Build an initramfs: a jlink'd runtime, the liftoff init (with an AOT cache trained at build time),",
-            "the shared libraries they need, kernel modules with their dependencies and firmware, optional",
-            "busybox rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ")."
+            "Build an initramfs with the Java init for this machine's kernel or another.",
+            "It holds a jlink'd runtime, the liftoff init (with an AOT cache trained at build time), the shared",
+            "libraries they need, kernel modules with their dependencies and firmware, an optional busybox",
+            "rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ")."
         })
 final class BuildCommand implements Callable<Integer> {
+    /** Where the build log says a --kernel-version came from. */
+    static final String KERNEL_VERSION_OPTION = "--kernel-version on the command line";
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "IMAGE", description = "the image to write")
     Path output;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "config file (default ${DEFAULT-VALUE}; a missing default is fine)",
-            defaultValue = BuildConfig.DEFAULT_PATH)
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "config file, which must exist (default " + BuildConfig.DEFAULT_PATH + " when there is one)")
     Path config;
 
     @Option(names = "--kernel-version", paramLabel = "KVER", description = "default: the running kernel if /lib/modules has it, else the newest there")
@@ -49,31 +58,32 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--microcode", negatable = true, description = "an early uncompressed CPU microcode segment, when the host has microcode")
     Boolean microcode;
 
+    /** Failures reach the user through {@link Errors}, as one line naming the file or setting at fault. */
     @Override
-    public Integer call() {
-        try {
-            BuildConfig cfg = Files.exists(config) || !config.toString().equals(BuildConfig.DEFAULT_PATH)
-                    ? BuildConfig.load(config) : BuildConfig.defaults();
-            if (!modules.isEmpty()) cfg = cfg.with("MODULES", String.join(" ", modules));
-            if (kernelVersion != null) cfg = cfg.with("KERNEL_VERSION", kernelVersion);
-            if (!includes.isEmpty()) cfg = cfg.with("INCLUDE", String.join(" ", includes));
-            if (rescue != null) cfg = cfg.with("RESCUE", rescue);
-            if (compress != null) cfg = cfg.with("COMPRESS", compress);
-            if (microcode != null) cfg = cfg.with("MICROCODE", microcode ? "yes" : "no");
-            if (hostonly != null) cfg = cfg.with("HOSTONLY", hostonly ? "yes" : "no");
+    public Integer call() throws IOException {
+        BuildConfig cfg = config();
+        PrintWriter err = spec.commandLine().getErr();
+        long start = System.nanoTime();
+        ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
+                ImageBuilder.sourceDateEpoch(), line -> err.println("liftoff build: " + line));
+        ImageBuilder.Result result = builder.build(cfg, output);
+        System.out.print(result.plan().sizeSummary());
+        System.out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(), result.plan().compress(),
+                result.aotCache() ? "" : ", no AOT cache");
+        System.out.printf("wrote %s in %.1f s%n", output, (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
 
-            long start = System.nanoTime();
-            ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
-                    ImageBuilder.sourceDateEpoch(), line -> System.err.println("liftoff build: " + line));
-            ImageBuilder.Result result = builder.build(cfg, output);
-            System.out.print(result.plan().sizeSummary());
-            System.out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(), result.plan().compress(),
-                    result.aotCache() ? "" : ", no AOT cache");
-            System.out.printf("wrote %s in %.1f s%n", output, (System.nanoTime() - start) / 1e9);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("liftoff build: " + e.getMessage());
-            return 1;
-        }
+    /** The config file (a named one must exist, the default one may not), then the options over it. */
+    BuildConfig config() throws IOException {
+        BuildConfig cfg = config != null ? BuildConfig.load(config) : BuildConfig.loadIfPresent(Path.of(BuildConfig.DEFAULT_PATH));
+        if (!modules.isEmpty()) cfg = cfg.with("MODULES", String.join(" ", modules));
+        if (kernelVersion != null) cfg = cfg.withKernelVersion(kernelVersion, KERNEL_VERSION_OPTION);
+        if (!includes.isEmpty()) cfg = cfg.with("INCLUDE", String.join(" ", includes));
+        if (rescue != null) cfg = cfg.with("RESCUE", rescue);
+        if (compress != null) cfg = cfg.with("COMPRESS", compress);
+        if (microcode != null) cfg = cfg.with("MICROCODE", microcode ? "yes" : "no");
+        if (hostonly != null) cfg = cfg.with("HOSTONLY", hostonly ? "yes" : "no");
+        return cfg;
     }
 }

@@ -8,7 +8,6 @@ import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
 import liftoff.image.JavaRuntime;
 import liftoff.image.qemu.Kernel;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,9 +16,10 @@ import picocli.CommandLine.Option;
  * the installed guest kernel, a small ext4 root disk, a QEMU boot, the timeline.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Install what is missing (as root on Debian), build an initramfs with the Java init for the",
-                "newest installed kernel, build a demo root disk whose /sbin/init prints a banner, its PID and the",
-                "mount table, boot both in QEMU and print the boot timeline."})
+        description = {"Build a demo initramfs and root disk, boot them in QEMU and print the boot timeline.",
+                "Installs what is missing (as root on Debian), builds an initramfs with the Java init for the",
+                "newest installed kernel and a root disk whose /sbin/init prints a banner, its PID and the",
+                "mount table, and boots both."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "DIR", description = "where the image and disk go (default ${DEFAULT-VALUE})",
             defaultValue = "/var/tmp/liftoff-demo")
@@ -34,13 +34,13 @@ final class DemoCommand implements Callable<Integer> {
         Path image = work.resolve("initrd.img");
         Path disk = work.resolve("root.img");
         System.out.println("liftoff demo: building " + image + " for kernel " + kernel.version());
-        BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("RESCUE", "busybox");
+        BuildConfig config = BuildConfig.defaults().withKernelVersion(kernel.version(), "the newest kernel in /boot, which QEMU boots").with("RESCUE", "busybox");
         ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
                 ImageBuilder.sourceDateEpoch(), line -> System.out.println("liftoff build: " + line));
         ImageBuilder.Result result = builder.build(config, image);
         System.out.print(result.plan().sizeSummary());
         System.out.println("liftoff demo: booting it in QEMU (TCG, deterministic virtual time) with the demo root " + disk);
-        return new CommandLine(new BootCommand()).execute("--image", image.toString(), "--demo-root", disk.toString(),
+        return Main.commandLine().execute("boot", "--image", image.toString(), "--demo-root", disk.toString(),
                 "--kernel", kernel.image().toString(), "--icount", "--append", "root=LABEL=liftoff-root");
     }
 

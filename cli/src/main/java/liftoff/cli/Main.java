@@ -1,5 +1,6 @@
 package liftoff.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,14 +19,18 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BenchCommand.class,
         })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+    /** Usage columns when the terminal's width is unknown (output to a pipe or a file). */
+    static final int USAGE_WIDTH = 100;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No verb is a usage error, as with any other missing argument: the usage goes to stderr. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
     }
 
     public static void main(String[] args) {
@@ -37,6 +42,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         // switch_root's INIT arguments may start with "-": everything after INIT belongs to it.
         cli.getSubcommands().get("switch-root").setStopAtPositional(true);
+        cli.setUsageHelpWidth(USAGE_WIDTH).setUsageHelpAutoWidth(true);
+        cli.setExecutionExceptionHandler(new Errors());
         return cli;
     }
 }

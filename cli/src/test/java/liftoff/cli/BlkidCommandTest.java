@@ -145,7 +145,19 @@ class BlkidCommandTest {
         Result result = liftoff("blkid", dir.resolve("absent").toString(), swap.toString());
         assertEquals(0, result.exitCode);
         assertEquals(true, result.out.startsWith(swap + ": "), result.out);
-        assertEquals(true, result.err.contains("absent"), result.err);
+        assertEquals("liftoff blkid: " + dir.resolve("absent") + ": no such file or directory\n", result.err);
+    }
+
+    /**
+     * util-linux blkid says nothing about a directory and exits 2; liftoff blkid exits 2 as well but,
+     * as for any path named that cannot be probed, says why in one line.
+     */
+    @Test
+    void aDirectoryIsReportedAsOneAndNothingIsIdentified() {
+        Result result = liftoff("blkid", dir.toString());
+        assertEquals(2, result.exitCode);
+        assertEquals("", result.out);
+        assertEquals("liftoff blkid: " + dir + ": is a directory\n", result.err);
     }
 
     /** Makes an image of {@code kind} in the temp dir with the real tool; labels and UUIDs set. */

@@ -1,6 +1,12 @@
 package liftoff.image;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,7 +19,8 @@ import java.util.Optional;
 /**
  * What to put into an image. Read from a shell-style {@code KEY=value} file (default
  * {@value #DEFAULT_PATH}, the mkinitcpio.conf / initramfs.conf convention; see {@link ShellAssignments});
- * a missing file means the defaults, and command-line options override the file through {@link #with}.
+ * a missing default file means the defaults ({@link #loadIfPresent}), a file someone names must exist
+ * ({@link #load}), and command-line options override the file through {@link #with}.
  *
  * <p>Keys (docs/build.md has the long form):
  * <pre>
@@ -31,7 +38,7 @@ import java.util.Optional;
  */
 public record BuildConfig(
         List<String> modules,
-        Optional<String> kernelVersion,
+        Optional<KernelVersion> kernelVersion,
         String compress,
         String rescue,
         List<Include> includes,
@@ -72,37 +79,71 @@ public record BuildConfig(
                 Path.of(System.getProperty("java.home")), Path.of("/lib/modules"), Path.of("/lib/firmware"), List.of("e2fsck"), false);
     }
 
-    /** The defaults overridden by {@code file}; a missing file is not an error. */
+    /** The defaults overridden by {@code file}, which must exist. */
     public static BuildConfig load(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            return defaults();
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "is a directory");
         }
+        String text = utf8(Files.readAllBytes(file), file);
         BuildConfig config = defaults();
         for (Map.Entry<String, ShellAssignments.Value> entry : ShellAssignments.parse(text, file.toString()).entrySet()) {
             ShellAssignments.Value value = entry.getValue();
+            String origin = file + ":" + value.line();
             try {
-                config = config.with(entry.getKey(), value.array() ? value.words() : words(value.words().getFirst()));
+                config = config.with(entry.getKey(), value.array() ? value.words() : words(value.words().getFirst()), origin);
             } catch (IOException e) {
-                throw new IOException(file + ":" + value.line() + ": " + e.getMessage(), e);
+                throw new IOException(origin + ": " + e.getMessage(), e);
             }
         }
         return config;
     }
 
-    /** This configuration with {@code key} set from a command-line style value (list keys split on blanks). */
-    public BuildConfig with(String key, String value) throws IOException {
-        return with(key, words(value));
+    /** As {@link #load}, but a missing file means the defaults: for {@value #DEFAULT_PATH}, which nobody has to write. */
+    public static BuildConfig loadIfPresent(Path file) throws IOException {
+        try {
+            return load(file);
+        } catch (NoSuchFileException e) {
+            return defaults();
+        }
     }
 
-    private BuildConfig with(String key, List<String> words) throws IOException {
+    /** The file's text; bytes that are not UTF-8 are an error naming their line, not a garbled value. */
+    private static String utf8(byte[] bytes, Path file) throws IOException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, text, true);
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                if (bytes[i] == '\n') line++;
+            }
+            throw new IOException(file + ":" + line + ": not UTF-8 text");
+        }
+        decoder.flush(text);
+        return text.flip().toString();
+    }
+
+    /** This configuration with {@code key} set from a command-line style value (list keys split on blanks). */
+    public BuildConfig with(String key, String value) throws IOException {
+        return with(key, words(value), "the configuration");
+    }
+
+    /**
+     * This configuration for kernel {@code version} ("" for the default choice); {@code reason} says
+     * where the version came from (e.g. "--kernel-version on the command line") for the build log.
+     */
+    public BuildConfig withKernelVersion(String version, String reason) {
+        return new BuildConfig(modules, version.isEmpty() ? Optional.empty() : Optional.of(new KernelVersion(version, reason)),
+                compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+    }
+
+    /** {@code origin} is where the value was written (FILE:LINE), for the log line naming the kernel. */
+    private BuildConfig with(String key, List<String> words, String origin) throws IOException {
         String single = String.join(" ", words);
         return switch (key) {
             case "MODULES" -> new BuildConfig(words, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
-            case "KERNEL_VERSION" -> new BuildConfig(modules, single.isEmpty() ? Optional.empty() : Optional.of(single), compress,
-                    rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "KERNEL_VERSION" -> withKernelVersion(single, "KERNEL_VERSION in " + origin);
             case "COMPRESS" -> new BuildConfig(modules, kernelVersion, oneOf(key, single, COMPRESSIONS), rescue, includes, microcode,
                     jdk, modulesDir, firmwareDir, fsck, hostonly);
             case "RESCUE" -> new BuildConfig(modules, kernelVersion, compress, oneOf(key, single, RESCUES), includes, microcode,

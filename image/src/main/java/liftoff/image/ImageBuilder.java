@@ -61,7 +61,7 @@ public final class ImageBuilder {
 
             progress.accept("cpio: writing " + output + " (" + plan.compress() + ")");
             Path partial = output.resolveSibling(output.getFileName() + ".partial");
-            try (OutputStream out = Files.newOutputStream(partial)) {
+            try (OutputStream out = new NamedOutputStream(Files.newOutputStream(partial), output)) {
                 if (plan.microcodeSpec().isPresent()) {
                     writeSegment(plan.stagingDir().resolve("microcode.spec"), Compression.parse("none"), out);
                 }

@@ -155,7 +155,7 @@ public final class ImageLayout {
         ImageTree tree = new ImageTree();
 
         KernelVersion kernel = config.kernelVersion().isPresent()
-                ? new KernelVersion(config.kernelVersion().get(), "KERNEL_VERSION in the configuration")
+                ? config.kernelVersion().get().installedUnder(config.modulesDir())
                 : KernelVersion.choose(config.modulesDir(), Path.of("/proc/sys/kernel/osrelease"));
         notes.add("kernel " + kernel.version() + ": " + kernel.reason());
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,17 +28,38 @@ public record KernelVersion(String version, String reason) {
         if (running.isPresent() && Files.isDirectory(modulesBase.resolve(running.get()))) {
             return new KernelVersion(running.get(), "the running kernel (" + osrelease + ")");
         }
-        Optional<String> newest;
+        List<String> installed = installed(modulesBase);
+        if (installed.isEmpty()) {
+            throw new IOException(modulesBase + ": no kernel with a modules.dep (run depmod?)");
+        }
+        return new KernelVersion(installed.getLast(), "the newest kernel with a modules.dep under " + modulesBase
+                + running.map(r -> " (the running kernel " + r + " has no modules there)").orElse(""));
+    }
+
+    /**
+     * This kernel, which the configuration or the command line named, when its modules are under
+     * {@code modulesBase}; otherwise an error saying so, where the version came from, and which kernels are there.
+     */
+    public KernelVersion installedUnder(Path modulesBase) throws IOException {
+        Path dir = modulesBase.resolve(version);
+        if (!version.contains("/") && Files.isDirectory(dir)) {
+            return this;
+        }
+        List<String> installed = Files.isDirectory(modulesBase) ? installed(modulesBase) : List.of();
+        throw new IOException("kernel " + version + " (" + reason + "): not installed, there is no " + dir
+                + "; installed: " + (installed.isEmpty() ? "none" : String.join(", ", installed)));
+    }
+
+    /** The kernels with a modules.dep under {@code modulesBase}, oldest first. */
+    private static List<String> installed(Path modulesBase) throws IOException {
         try (Stream<Path> dirs = Files.list(modulesBase)) {
-            newest = dirs.filter(d -> Files.isRegularFile(d.resolve("modules.dep")))
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("modules.dep")))
                     .map(d -> d.getFileName().toString())
-                    .max(Comparator.comparing(KernelVersion::sortKey).thenComparing(Comparator.naturalOrder()));
+                    .sorted(Comparator.comparing(KernelVersion::sortKey).thenComparing(Comparator.naturalOrder()))
+                    .toList();
         } catch (NoSuchFileException e) {
             throw new IOException(modulesBase + ": no kernel modules directory", e);
         }
-        return newest.map(v -> new KernelVersion(v, "the newest kernel with a modules.dep under " + modulesBase
-                        + running.map(r -> " (the running kernel " + r + " has no modules there)").orElse("")))
-                .orElseThrow(() -> new IOException(modulesBase + ": no kernel with a modules.dep (run depmod?)"));
     }
 
     /** The defaults: /lib/modules and /proc/sys/kernel/osrelease. */

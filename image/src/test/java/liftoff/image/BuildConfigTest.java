@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BuildConfigTest {
     @Test
-    void missingFileMeansDefaults(@TempDir Path dir) throws IOException {
-        BuildConfig config = BuildConfig.load(dir.resolve("liftoff.conf"));
+    void aMissingDefaultFileMeansDefaults(@TempDir Path dir) throws IOException {
+        BuildConfig config = BuildConfig.loadIfPresent(dir.resolve("liftoff.conf"));
         assertEquals(BuildConfig.defaults(), config);
         assertEquals(List.of("storage", "filesystems", "verity", "crypt"), config.modules());
         assertEquals("none", config.compress());
@@ -46,13 +49,36 @@ class BuildConfigTest {
         assertEquals("busybox", config.rescue());
         assertEquals(List.of(new BuildConfig.Include(Path.of("/etc/hostname"), "/etc/hostname"),
                 new BuildConfig.Include(Path.of("/etc/os-release"), "/etc/initrd-release")), config.includes());
-        assertEquals(Optional.of("6.1.0-56-cloud-amd64"), config.kernelVersion());
+        assertEquals(Optional.of(new KernelVersion("6.1.0-56-cloud-amd64", "KERNEL_VERSION in " + file + ":9")), config.kernelVersion());
         assertFalse(config.microcode());
         assertEquals(Path.of("/srv/fw dir"), config.firmwareDir());
         assertEquals(List.of(), config.fsck());
         assertTrue(config.hostonly());
         assertEquals(List.of("e2fsck"), BuildConfig.defaults().fsck());
         assertFalse(BuildConfig.defaults().hostonly());
+    }
+
+    /** A file named on the command line must be there: silently building with the defaults is not what was asked. */
+    @Test
+    void aNamedFileMustExist(@TempDir Path dir) {
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> BuildConfig.load(dir.resolve("nonexistent.conf")));
+        assertEquals(dir.resolve("nonexistent.conf").toString(), e.getFile());
+    }
+
+    @Test
+    void aDirectoryIsNotAConfigFile(@TempDir Path dir) {
+        FileSystemException e = assertThrows(FileSystemException.class, () -> BuildConfig.load(dir));
+        assertEquals(dir + ": is a directory", e.getMessage());
+        assertThrows(FileSystemException.class, () -> BuildConfig.loadIfPresent(dir));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreAnErrorOnTheirLine(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("latin1.conf"), "MODULES=nvme\n# caf\u00e9\nRESCUE=busybox\n".getBytes(StandardCharsets.ISO_8859_1));
+        IOException e = assertThrows(IOException.class, () -> BuildConfig.load(file));
+        assertEquals(file + ":2: not UTF-8 text", e.getMessage());
+        Files.writeString(file, "# caf\u00e9\nRESCUE=busybox\n");
+        assertEquals("busybox", BuildConfig.load(file).rescue());
     }
 
     @Test
@@ -69,6 +95,8 @@ class BuildConfigTest {
         assertEquals(List.of("virtio_blk", "sd_mod"), config.modules());
         assertEquals("zstd", config.compress());
         assertEquals(Optional.empty(), config.kernelVersion());
+        assertEquals(Optional.of(new KernelVersion("6.9.0", "--kernel-version")),
+                config.withKernelVersion("6.9.0", "--kernel-version").kernelVersion());
     }
 
     @Test

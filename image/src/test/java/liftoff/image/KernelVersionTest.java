@@ -35,6 +35,28 @@ class KernelVersionTest {
     }
 
     @Test
+    void aKernelAskedForIsTakenWhenItsModulesAreThere(@TempDir Path dir) throws IOException {
+        Path base = kernels(dir, "6.9.0");
+        KernelVersion asked = new KernelVersion("6.9.0", "--kernel-version on the command line");
+        assertEquals(asked, asked.installedUnder(base));
+    }
+
+    /** Not "run depmod": the kernel is not there at all, and the error says which ones are. */
+    @Test
+    void aKernelAskedForThatIsNotInstalledIsNamedWithTheInstalledOnes(@TempDir Path dir) throws IOException {
+        Path base = kernels(dir, "6.10.2", "6.9.0");
+        IOException e = assertThrows(IOException.class,
+                () -> new KernelVersion("6.99.0", "KERNEL_VERSION in /etc/liftoff/liftoff.conf:3").installedUnder(base));
+        assertEquals("kernel 6.99.0 (KERNEL_VERSION in /etc/liftoff/liftoff.conf:3): not installed, there is no "
+                + base.resolve("6.99.0") + "; installed: 6.9.0, 6.10.2", e.getMessage());
+
+        IOException none = assertThrows(IOException.class,
+                () -> new KernelVersion("6.9.0", "--kernel-version on the command line").installedUnder(dir.resolve("empty")));
+        assertEquals("kernel 6.9.0 (--kernel-version on the command line): not installed, there is no "
+                + dir.resolve("empty/6.9.0") + "; installed: none", none.getMessage());
+    }
+
+    @Test
     void theNewestInstalledKernelWinsOverTheRunningOne() throws IOException {
         // The container runs another kernel than the ones installed for the guest: the newest installed
         // wins; of Debian's two flavours of one release, the cloud one ("-cloud-amd64" sorts last).

@@ -1,0 +1,126 @@
+package liftoff.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import liftoff.image.KernelVersion;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code liftoff build}'s failures, through the command tree the launcher runs: one line each, exit status 1. */
+class BuildCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int exitCode, String err) {
+        /** The last line: the progress lines of the build come before it. */
+        String lastLine() {
+            List<String> lines = err.lines().toList();
+            return lines.isEmpty() ? "" : lines.getLast();
+        }
+    }
+
+    private static Result liftoff(String... args) {
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine().setErr(new PrintWriter(err, true)).execute(args);
+        return new Result(code, err.toString());
+    }
+
+    @Test
+    void aConfigFileNamedOnTheCommandLineMustExist() {
+        Path missing = dir.resolve("nonexistent.conf");
+        Result result = liftoff("build", "-o", dir.resolve("initrd.img").toString(), "--config", missing.toString());
+        assertEquals(1, result.exitCode());
+        assertEquals("liftoff build: " + missing + ": no such file or directory\n", result.err());
+    }
+
+    @Test
+    void aDirectoryIsNotAConfigFile() {
+        Result result = liftoff("build", "-o", dir.resolve("initrd.img").toString(), "--config", dir.toString());
+        assertEquals(1, result.exitCode());
+        assertEquals("liftoff build: " + dir + ": is a directory\n", result.err());
+    }
+
+    @Test
+    void aConfigFileThatIsNotUtf8NamesTheLine() throws IOException {
+        Path config = Files.write(dir.resolve("liftoff.conf"),
+                "COMPRESS=zstd\n# t\u00eate de lecture\n".getBytes(StandardCharsets.ISO_8859_1));
+        Result result = liftoff("build", "-o", dir.resolve("initrd.img").toString(), "--config", config.toString());
+        assertEquals(1, result.exitCode());
+        assertEquals("liftoff build: " + config + ":2: not UTF-8 text\n", result.err());
+    }
+
+    /** Not "run depmod": the kernel is not installed, and the line lists the ones that are. */
+    @Test
+    void aKernelVersionThatIsNotInstalledListsTheInstalledOnes() throws IOException {
+        Path modules = dir.resolve("modules");
+        for (String version : List.of("6.1.0-57-cloud-amd64", "6.12.9-amd64")) {
+            Files.createDirectories(modules.resolve(version));
+            Files.writeString(modules.resolve(version).resolve("modules.dep"), "");
+        }
+        Path config = Files.writeString(dir.resolve("liftoff.conf"), "MODULES_DIR=" + modules + "\n");
+        Result result = liftoff("build", "-o", dir.resolve("initrd.img").toString(), "--config", config.toString(),
+                "--kernel-version", "6.99.0-nope");
+        assertEquals(1, result.exitCode(), result.err());
+        assertEquals("liftoff build: kernel 6.99.0-nope (--kernel-version on the command line): not installed, there is no "
+                + modules.resolve("6.99.0-nope") + "; installed: 6.1.0-57-cloud-amd64, 6.12.9-amd64", result.lastLine());
+    }
+
+    @Test
+    void aKernelVersionFromTheCommandLineIsNotSaidToComeFromTheConfigFile() throws IOException {
+        Path config = Files.writeString(dir.resolve("liftoff.conf"), "KERNEL_VERSION=6.1.0-57-amd64\n");
+        BuildCommand fromFile = parse("-o", "x", "--config", config.toString());
+        assertEquals(new KernelVersion("6.1.0-57-amd64", "KERNEL_VERSION in " + config + ":1"),
+                fromFile.config().kernelVersion().orElseThrow());
+        BuildCommand overridden = parse("-o", "x", "--config", config.toString(), "--kernel-version", "6.1.0-57-cloud-amd64");
+        assertEquals(new KernelVersion("6.1.0-57-cloud-amd64", "--kernel-version on the command line"),
+                overridden.config().kernelVersion().orElseThrow());
+    }
+
+    /**
+     * A full disk under the image: the line names the image, not just "No space left on device".
+     * Needs root for the small tmpfs; builds a whole image for the installed kernel first.
+     */
+    @Test
+    @Tag("root")
+    void aFullDiskNamesTheImage() throws IOException {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        HostTools.run(dir, "mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString());
+        try {
+            Path image = small.resolve("initrd.img");
+            Path config = Files.writeString(dir.resolve("liftoff.conf"), "MICROCODE=no\n");
+            String kernel = installedKernel();
+            Result result = liftoff("build", "-o", image.toString(), "--config", config.toString(), "--kernel-version", kernel);
+            assertEquals(1, result.exitCode(), result.err());
+            assertTrue(result.err().contains("liftoff build: layout: kernel " + kernel + ": --kernel-version on the command line\n"),
+                    result.err());
+            assertEquals("liftoff build: " + image + ": no space left on device", result.lastLine());
+        } finally {
+            HostTools.run(dir, "umount", small.toString());
+        }
+    }
+
+    private static BuildCommand parse(String... args) {
+        BuildCommand command = new BuildCommand();
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    /** A kernel whose modules this machine has (the image tests' kernel packages install some). */
+    private static String installedKernel() throws IOException {
+        try (Stream<Path> kernels = Files.list(Path.of("/lib/modules"))) {
+            return kernels.filter(k -> Files.isRegularFile(k.resolve("modules.dep"))).map(k -> k.getFileName().toString())
+                    .sorted().findFirst().orElseThrow(() -> new AssertionError("no kernel under /lib/modules: install linux-image-cloud-amd64"));
+        }
+    }
+}
