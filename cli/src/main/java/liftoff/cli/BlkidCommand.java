@@ -56,7 +56,7 @@ public final class BlkidCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 if (!paths.isEmpty()) {  // like blkid, listing all devices passes unreadable ones over
-                    Errors.print(spec, path, e);
+                    Errors.report(spec, path, e);
                 }
             }
         }

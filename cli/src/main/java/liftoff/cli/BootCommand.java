@@ -76,7 +76,7 @@ final class BootCommand implements Callable<Integer> {
         try {
             exit = boot(out);
         } catch (IOException e) {
-            Errors.print(spec, e);
+            Errors.report(spec, null, e);
             return 2;
         }
         BootTimeline timeline = exit.timeline();

@@ -1,6 +1,5 @@
 package liftoff.cli;
 
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,13 +17,8 @@ final class CpioCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Reports a failure as one line, "liftoff cpio: SUBJECT: message", never a stack trace; returns exit status 1. */
-    static int fail(CommandLine.Model.CommandSpec spec, Object subject, Exception e) {
-        PrintWriter err = spec.commandLine().getErr();
-        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        if (e instanceof java.nio.file.NoSuchFileException) message = "no such file";
-        err.println("liftoff cpio: " + subject + ": " + message);
-        err.flush();
-        return 1;
+    /** Reports a failure as one line, "liftoff cpio: WHAT: what is wrong"; see {@link Errors#report}. */
+    static int fail(CommandLine.Model.CommandSpec spec, Object what, Exception e) {
+        return Errors.report(spec.parent(), what, e);
     }
 }

@@ -15,6 +15,7 @@ import liftoff.cpio.ArchivePlan;
 import liftoff.cpio.Compression;
 import liftoff.cpio.CpioWriter;
 import liftoff.cpio.Format;
+import liftoff.cpio.NamedOutputStream;
 import liftoff.cpio.SourceDateEpoch;
 import liftoff.cpio.Spec;
 import liftoff.cpio.TreeSource;
@@ -55,28 +56,31 @@ final class CpioCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Object subject = output != null ? output : "stdout";
         try {
-            Compression.Setting compression = Compression.parse(compress);
+            Compression.Setting compression = parseCompression();
             Format fmt = parseFormat();
-            ArchivePlan plan = plan();
             if (append && output == null) throw new IllegalArgumentException("--append needs -o FILE");
+            ArchivePlan plan = plan();
             if (output == null) {
-                write(plan, compression, fmt, new java.io.BufferedOutputStream(System.out, 1 << 16));
+                write(plan, compression, fmt, Output.stdout());
             } else if (append) {
                 appendTo(plan, compression, fmt);
             } else {
-                Path tmp = output.resolveSibling(output.getFileName() + ".tmp" + ProcessHandle.current().pid());
-                try {
-                    write(plan, compression, fmt, Files.newOutputStream(tmp));
-                    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                replace(plan, compression, fmt);
             }
             return 0;
         } catch (IOException | IllegalArgumentException e) {
-            return CpioCommand.fail(spec, subject, e);
+            // Each names what it is about: a FileSystemException its path (stdout, the -o FILE, a DIR
+            // or a file in it), the others in their message (a spec's FILE:LINE, an option).
+            return CpioCommand.fail(spec, null, e);
+        }
+    }
+
+    private Compression.Setting parseCompression() {
+        try {
+            return Compression.parse(compress);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--compress: " + e.getMessage(), e);
         }
     }
 
@@ -103,18 +107,31 @@ final class CpioCreateCommand implements Callable<Integer> {
             }
         }
         if (dirs.isEmpty() && specFile == null) throw new IllegalArgumentException("nothing to archive: give DIRs or --spec FILE");
-        for (Path d : dirs) {
-            if (!Files.isDirectory(d)) throw new IllegalArgumentException(d + " is not a directory");
-            TreeSource.addTree(plan, d);
-        }
+        for (Path d : dirs) TreeSource.addTree(plan, d);
         if (specFile != null) Spec.addSpec(plan, specFile, defaultMtime);
         return plan;
+    }
+
+    /** Writes a temporary file beside -o FILE and renames it into place: a failure never leaves half an image there. */
+    private void replace(ArchivePlan plan, Compression.Setting compression, Format fmt) throws IOException {
+        Path tmp = output.resolveSibling(output.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        NamedOutputStream out = Output.open(tmp, output);  // when this fails there is no temporary file to remove
+        try {
+            write(plan, compression, fmt, out);
+            try {
+                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw NamedOutputStream.failure(output, e);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** The kernel starts an uncompressed archive only at a 4-byte boundary: pad the old image with NULs. */
     private void appendTo(ArchivePlan plan, Compression.Setting compression, Format fmt) throws IOException {
         long size = Files.size(output);
-        OutputStream out = Files.newOutputStream(output, StandardOpenOption.APPEND);
+        OutputStream out = Output.open(output, output, StandardOpenOption.APPEND);
         out.write(new byte[(int) (-size & 3)]);
         write(plan, compression, fmt, out);
     }

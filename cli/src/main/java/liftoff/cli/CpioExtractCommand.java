@@ -1,6 +1,7 @@
 package liftoff.cli;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +33,23 @@ final class CpioExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String source = "-".equals(file) ? "stdin" : file;
+        try {
+            Extractor.createDestination(dir);
+        } catch (IOException e) {
+            return CpioCommand.fail(spec, "-C " + dir, e);
+        }
         List<byte[]> globs = patterns.stream().map(p -> p.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
         Extractor extractor = new Extractor(dir)
-                .warnings(w -> spec.commandLine().getErr().println("liftoff cpio: " + file + ": " + w))
+                .warnings(w -> spec.commandLine().getErr().println("liftoff cpio: " + source + ": " + w))
                 .filter(name -> globs.isEmpty() || globs.stream().anyMatch(g -> Fnmatch.matches(g, name)));
         try (ImageReader image = "-".equals(file) ? ImageReader.of(System.in) : ImageReader.open(Path.of(file))) {
             extractor.extract(image);
             return 0;
+        } catch (FileSystemException e) {
+            return CpioCommand.fail(spec, null, e);  // an entry's path under DIR, or an image that cannot be opened
         } catch (IOException | IllegalArgumentException e) {
-            return CpioCommand.fail(spec, file, e);
+            return CpioCommand.fail(spec, source, e);
         } finally {
             spec.commandLine().getErr().flush();
         }

@@ -1,9 +1,9 @@
 package liftoff.cli;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +14,12 @@ import java.util.concurrent.Callable;
 import liftoff.cpio.Entry;
 import liftoff.cpio.ImageReader;
 import liftoff.cpio.Modes;
+import liftoff.cpio.NamedOutputStream;
 import liftoff.cpio.Segment;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code liftoff cpio list}: names (raw bytes, one a line), {@code cpio -tv} lines, or the segment table. */
 @Command(name = "list", mixinStandardHelpOptions = true,
@@ -41,8 +42,8 @@ final class CpioListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-        try (ImageReader image = "-".equals(file) ? ImageReader.of(System.in) : ImageReader.open(Path.of(file))) {
+        try (NamedOutputStream out = Output.stdout();
+             ImageReader image = "-".equals(file) ? ImageReader.of(System.in) : ImageReader.open(Path.of(file))) {
             Instant now = Instant.now();
             for (Entry e; (e = image.next()) != null; ) {
                 if (segments) continue;
@@ -55,16 +56,12 @@ final class CpioListCommand implements Callable<Integer> {
                 out.write('\n');
             }
             if (segments) printSegments(image, out);
-            return 0;
+        } catch (FileSystemException e) {
+            return CpioCommand.fail(spec, null, e);  // stdout, or an image that cannot be opened: it names which
         } catch (IOException | IllegalArgumentException e) {
-            return CpioCommand.fail(spec, file, e);
-        } finally {
-            try {
-                out.flush();
-            } catch (IOException ignored) {
-                // stdout is gone (a closed pipe): nothing left to tell
-            }
+            return CpioCommand.fail(spec, "-".equals(file) ? "stdin" : file, e);
         }
+        return 0;
     }
 
     /** GNU cpio's long_format with numeric ids: year instead of time for mtimes over 6 months old or in the future. */

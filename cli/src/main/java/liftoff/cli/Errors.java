@@ -1,50 +1,46 @@
 package liftoff.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
-import java.util.Locale;
+import liftoff.sys.Errno;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * How every liftoff verb reports a failure: one line on stderr, {@code liftoff VERB: WHAT: what is
- * wrong}, naming the file a file error is about and saying what is wrong in the operating system's
- * words ("no such file or directory", "no space left on device"), never a stack trace or a Java
- * class name. {@link Main#commandLine()} installs it as picocli's execution exception handler, so a
- * command just lets its exception out of {@code call()}; a command that carries on after a failure
- * (blkid with the next device) prints the line itself with {@link #print(CommandSpec, Object, Exception)}.
+ * wrong}, naming the file a file error is about and saying what is wrong in the C library's words
+ * ({@link Errno#reason}: "No such file or directory", "No space left on device", as C tools print
+ * them), never a stack trace or a Java class name. {@link Main#commandLine()} installs it as
+ * picocli's execution exception handler, so a command just lets its exception out of
+ * {@code call()}; a command that names the subject itself, or carries on after a failure (blkid
+ * with the next device), calls {@link #report}.
  */
 final class Errors implements CommandLine.IExecutionExceptionHandler {
     /** The exit status of a command that failed. */
     static final int FAILED = 1;
+    /** What a shell reports for a process killed by SIGPIPE (128 + 13), as a C tool would be. */
+    static final int READER_GONE = 141;
 
     @Override
     public int handleExecutionException(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
-        print(command.getCommandSpec(), e);
-        return FAILED;
+        return report(command.getCommandSpec(), null, e);
     }
 
-    /** Prints {@code liftoff VERB: message}, the exception naming its own subject (a path, FILE:LINE). */
-    static void print(CommandSpec command, Exception e) {
-        line(command, message(e));
-    }
-
-    /** Prints {@code liftoff VERB: SUBJECT: what is wrong}. */
-    static void print(CommandSpec command, Object subject, Exception e) {
-        line(command, subject + ": " + reason(e));
-    }
-
-    private static void line(CommandSpec command, String text) {
+    /**
+     * Prints {@code liftoff VERB: SUBJECT: what is wrong} and returns the exit status: 1, or
+     * {@link #READER_GONE} without a word when stdout's reader has gone (`liftoff cpio list | head`).
+     * With {@code subject} null the exception names its own: a file error its path, any other in its
+     * message (a config file's FILE:LINE, an option).
+     */
+    static int report(CommandSpec command, Object subject, Exception e) {
+        if (Output.readerGone(e)) return READER_GONE;
         PrintWriter err = command.commandLine().getErr();
-        err.println(command.qualifiedName() + ": " + text);
+        err.println(command.qualifiedName() + ": " + (subject == null ? message(e) : subject + ": " + reason(e)));
         err.flush();
+        return FAILED;
     }
 
     /** {@code PATH: what is wrong} for a file error; otherwise the exception's message, which names its subject. */
@@ -58,32 +54,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         return reason(e);
     }
 
-    /**
-     * What is wrong, without the path: strerror's words for file errors (Java leaves them out of the
-     * exceptions it maps errno to), lower-cased to continue the line as the rest of liftoff's messages do.
-     */
+    /** What is wrong, without the path: strerror's words for file errors (Java leaves them out). */
     static String reason(Exception e) {
-        if (e instanceof UncheckedIOException unchecked) {
-            return reason(unchecked.getCause());
-        }
-        String words = switch (e) {
-            case FileSystemException file when file.getReason() != null -> file.getReason();
-            case NoSuchFileException x -> "No such file or directory";
-            case AccessDeniedException x -> "Permission denied";
-            case FileAlreadyExistsException x -> "File exists";
-            case DirectoryNotEmptyException x -> "Directory not empty";
-            case NotDirectoryException x -> "Not a directory";
+        return switch (e) {
+            case UncheckedIOException unchecked -> reason(unchecked.getCause());
             case CharacterCodingException x -> "not UTF-8 text";
+            case IOException io -> Errno.reason(io);
             default -> e.getMessage() != null ? e.getMessage() : e.toString();
         };
-        return decapitalized(words);
-    }
-
-    /** "Is a directory" becomes "is a directory"; "UTF-8 ..." and "KERNEL_VERSION=..." stay as they are. */
-    private static String decapitalized(String words) {
-        if (words.length() > 1 && Character.isUpperCase(words.charAt(0)) && Character.isLowerCase(words.charAt(1))) {
-            return words.substring(0, 1).toLowerCase(Locale.ROOT) + words.substring(1);
-        }
-        return words;
     }
 }

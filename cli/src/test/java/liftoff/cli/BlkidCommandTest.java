@@ -145,7 +145,7 @@ class BlkidCommandTest {
         Result result = liftoff("blkid", dir.resolve("absent").toString(), swap.toString());
         assertEquals(0, result.exitCode);
         assertEquals(true, result.out.startsWith(swap + ": "), result.out);
-        assertEquals("liftoff blkid: " + dir.resolve("absent") + ": no such file or directory\n", result.err);
+        assertEquals("liftoff blkid: " + dir.resolve("absent") + ": No such file or directory\n", result.err);
     }
 
     /**
@@ -157,7 +157,7 @@ class BlkidCommandTest {
         Result result = liftoff("blkid", dir.toString());
         assertEquals(2, result.exitCode);
         assertEquals("", result.out);
-        assertEquals("liftoff blkid: " + dir + ": is a directory\n", result.err);
+        assertEquals("liftoff blkid: " + dir + ": Is a directory\n", result.err);
     }
 
     /** Makes an image of {@code kind} in the temp dir with the real tool; labels and UUIDs set. */

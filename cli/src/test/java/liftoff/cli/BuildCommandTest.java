@@ -41,14 +41,14 @@ class BuildCommandTest {
         Path missing = dir.resolve("nonexistent.conf");
         Result result = liftoff("build", "-o", dir.resolve("initrd.img").toString(), "--config", missing.toString());
         assertEquals(1, result.exitCode());
-        assertEquals("liftoff build: " + missing + ": no such file or directory\n", result.err());
+        assertEquals("liftoff build: " + missing + ": No such file or directory\n", result.err());
     }
 
     @Test
     void aDirectoryIsNotAConfigFile() {
         Result result = liftoff("build", "-o", dir.resolve("initrd.img").toString(), "--config", dir.toString());
         assertEquals(1, result.exitCode());
-        assertEquals("liftoff build: " + dir + ": is a directory\n", result.err());
+        assertEquals("liftoff build: " + dir + ": Is a directory\n", result.err());
     }
 
     @Test
@@ -104,7 +104,7 @@ class BuildCommandTest {
             assertEquals(1, result.exitCode(), result.err());
             assertTrue(result.err().contains("liftoff build: layout: kernel " + kernel + ": --kernel-version on the command line\n"),
                     result.err());
-            assertEquals("liftoff build: " + image + ": no space left on device", result.lastLine());
+            assertEquals("liftoff build: " + image + ": No space left on device", result.lastLine());
         } finally {
             HostTools.run(dir, "umount", small.toString());
         }

@@ -19,15 +19,15 @@ class ErrorsTest {
     @Test
     void aFileErrorNamesTheFileAndWhatIsWrong() {
         // What Files.newOutputStream throws for a file that cannot be created there (-o /proc/nope).
-        assertEquals("/proc/nope.partial: no such file or directory", Errors.message(new NoSuchFileException("/proc/nope.partial")));
-        assertEquals("/boot/initrd.img: permission denied", Errors.message(new AccessDeniedException("/boot/initrd.img")));
-        assertEquals("/boot/initrd.img: no space left on device",
+        assertEquals("/proc/nope.partial: No such file or directory", Errors.message(new NoSuchFileException("/proc/nope.partial")));
+        assertEquals("/boot/initrd.img: Permission denied", Errors.message(new AccessDeniedException("/boot/initrd.img")));
+        assertEquals("/boot/initrd.img: No space left on device",
                 Errors.message(new FileSystemException("/boot/initrd.img", null, "No space left on device")));
     }
 
     @Test
     void anyOtherFailureIsItsMessageWithoutTheExceptionName() {
-        assertEquals("is a directory", Errors.reason(new IOException("Is a directory")));
+        assertEquals("Is a directory", Errors.reason(new IOException("Is a directory")));
         assertEquals("KERNEL_VERSION=x: expected one of yes, no", Errors.message(new IOException("KERNEL_VERSION=x: expected one of yes, no")));
         assertEquals("java.lang.IllegalStateException", Errors.message(new IllegalStateException()));
     }
@@ -48,6 +48,6 @@ class ErrorsTest {
         StringWriter err = new StringWriter();
         cli.getSubcommands().get("fails").setErr(new PrintWriter(err, true));
         assertEquals(1, cli.execute("fails"));
-        assertEquals("liftoff fails: /etc/liftoff/liftoff.conf: no such file or directory\n", err.toString());
+        assertEquals("liftoff fails: /etc/liftoff/liftoff.conf: No such file or directory\n", err.toString());
     }
 }

@@ -22,6 +22,17 @@ public final class CpioFormatException extends IOException {
         this("offset", offset, entryName, problem);
     }
 
+    private CpioFormatException(String message, long offset) {
+        super(message);
+        this.offset = offset;
+        this.entryName = null;
+    }
+
+    /** An input of {@code length} bytes, all of them NUL (or none), where an archive should be. */
+    static CpioFormatException noArchive(long length) {
+        return new CpioFormatException("no cpio archive in it (" + (length == 0 ? "empty" : "only " + length + " zero bytes") + ")", length);
+    }
+
     /** The byte offset of the problem, in the coordinates named by the message. */
     public long offset() {
         return offset;

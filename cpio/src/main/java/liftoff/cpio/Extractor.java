@@ -10,6 +10,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import liftoff.sys.Errno;
 import liftoff.sys.Stat;
 
 /**
@@ -40,6 +42,8 @@ import liftoff.sys.Stat;
  *     the kernel does;</li>
  * <li>device nodes only as root; owners restored only as root; modes and mtimes always, directories last.</li>
  * </ul>
+ * A failure of the destination is a FileSystemException naming the entry's path under it (a full disk:
+ * {@code DEST/usr/bin/x: No space left on device}); a failure of the image is any other IOException.
  * Hard links follow the kernel: members share (ino, dev) and nlink &gt; 1 within one archive, and the data
  * may come with any member (newc puts it on the last).
  */
@@ -79,9 +83,22 @@ public final class Extractor {
         return this;
     }
 
+    /**
+     * Creates {@code dest} and its missing parents unless it is a directory already, as {@link #extract}
+     * does first; the FileSystemException when it cannot be one says why (a file is in the way, its
+     * parent cannot hold directories, no permission).
+     */
+    public static void createDestination(Path dest) throws IOException {
+        try {
+            Files.createDirectories(dest);
+        } catch (FileAlreadyExistsException notADirectory) {
+            throw new NotDirectoryException(dest.toString());
+        }
+    }
+
     /** Extracts every entry of {@code image}; returns the number of entries written. */
     public long extract(ImageReader image) throws IOException {
-        Files.createDirectories(dest);
+        createDestination(dest);
         for (Entry e; (e = image.next()) != null; ) {
             byte[] name;
             try {
@@ -94,11 +111,14 @@ public final class Extractor {
                 links.clear();
                 linkArchive = image.archiveNumber();
             }
+            Path rel = FsNames.path(name);
             try {
-                extractOne(image, e, FsNames.path(name));
+                extractOne(image, e, rel);
             } catch (CpioFormatException x) {
                 throw x;
-            } catch (IOException x) {
+            } catch (FileSystemException x) {  // the destination's: named for the entry, not for its temporary file
+                throw failure(dest.resolve(rel), Errno.reason(x), x);
+            } catch (IOException x) {  // reading the image's body failed
                 throw new IOException("entry \"" + Names.printable(name) + "\": " + x.getMessage(), x);
             }
         }
@@ -183,7 +203,7 @@ public final class Extractor {
         try {
             Files.delete(target);
         } catch (DirectoryNotEmptyException x) {
-            throw new IOException("cannot replace non-empty directory " + dest.relativize(target));
+            throw failure(target, "cannot replace a non-empty directory", null);
         }
         Path rel = dest.relativize(target);
         verified.removeIf(p -> p.startsWith(rel));
@@ -194,22 +214,31 @@ public final class Extractor {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long at = 0;
             for (int n; (n = body.read(buf, 0, buf.length)) > 0; ) {
-                writeSparse(ch, n, at);
+                writeSparse(ch, tmp, n, at);
                 at += n;
             }
             if (at != size) throw new IOException("body ended after " + at + " of " + size + " bytes");
-            if (ch.size() < size) ch.write(ByteBuffer.wrap(new byte[1]), size - 1);  // a trailing hole
+            if (ch.size() < size) write(ch, tmp, ByteBuffer.wrap(new byte[1]), size - 1);  // a trailing hole
         }
     }
 
     /** Writes buf[0..n) at {@code at}, leaving 64 KiB runs of zeros as holes: sparse files stay sparse. */
-    private void writeSparse(FileChannel ch, int n, long at) throws IOException {
+    private void writeSparse(FileChannel ch, Path tmp, int n, long at) throws IOException {
         int start = 0;
         while (start < n) {
             int len = Math.min(ZEROS.length, n - start);
             boolean zero = len == ZEROS.length && Arrays.equals(buf, start, start + len, ZEROS, 0, len);
-            if (!zero) ch.write(ByteBuffer.wrap(buf, start, len), at + start);
+            if (!zero) write(ch, tmp, ByteBuffer.wrap(buf, start, len), at + start);
             start += len;
+        }
+    }
+
+    /** A channel's write error (a full disk) says nothing of the file: it becomes the destination's failure. */
+    private static void write(FileChannel ch, Path file, ByteBuffer data, long at) throws IOException {
+        try {
+            ch.write(data, at);
+        } catch (IOException e) {
+            throw failure(file, Errno.reason(e), e);
         }
     }
 
@@ -231,12 +260,19 @@ public final class Extractor {
             try {
                 Files.createDirectory(p);
             } catch (FileAlreadyExistsException raced) {
-                throw new IOException(rel + " appeared while extracting");
+                throw failure(p, rel + " appeared while extracting", raced);
             }
         } else if (!a.isDirectory()) {
-            throw new IOException("parent " + rel + " is a " + (a.isSymbolicLink() ? "symlink" : "non-directory") + "; refusing to follow it");
+            throw failure(p, "parent " + rel + " is a " + (a.isSymbolicLink() ? "symlink" : "non-directory") + "; refusing to follow it", null);
         }
         verified.add(rel);
+    }
+
+    /** A failure of the destination at {@code p}. */
+    private static FileSystemException failure(Path p, String reason, Exception cause) {
+        FileSystemException e = new FileSystemException(p.toString(), null, reason);
+        e.initCause(cause);
+        return e;
     }
 
     private static BasicFileAttributes attributes(Path p) throws IOException {

@@ -13,7 +13,9 @@ import java.util.List;
  * Reads an initramfs image the way the kernel's unpack_to_rootfs does: NUL bytes are skipped, "0" at
  * a 4-byte boundary starts an uncompressed archive, anything else must be the magic of a compression
  * whose stream holds one or more archives (with NUL padding between them). Entries of all segments
- * come out of {@link #next()} in order; nothing but the current header is kept in memory.
+ * come out of {@link #next()} in order; nothing but the current header is kept in memory. An input
+ * without a single segment (empty, or nothing but NULs) is an error, not an empty image: it is what a
+ * truncated download or a full disk leaves behind.
  */
 public final class ImageReader implements Closeable {
     private final ImageInput raw;
@@ -98,7 +100,10 @@ public final class ImageReader implements Closeable {
             endSegment(end - segmentOffset);
         }
         skipNuls(raw);
-        if (raw.ensure(1) == 0) return false;
+        if (raw.ensure(1) == 0) {
+            if (segments.isEmpty()) throw CpioFormatException.noArchive(raw.position());
+            return false;
+        }
         segmentOffset = raw.position();
         entries = 0;
         if (raw.peek(0) == '0') {

@@ -1,7 +1,9 @@
 package liftoff.cpio;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import liftoff.sys.Errno;
 import liftoff.sys.Fs;
 import liftoff.sys.Stat;
 import liftoff.sys.SyscallException;
@@ -20,7 +22,7 @@ final class NodeFiles {
         try {
             Fs.mknodat(Fs.AT_FDCWD, name(path), mode, Stat.makedev(major, minor));
         } catch (SyscallException e) {
-            throw new IOException(path + ": " + e.getMessage(), e);
+            throw failure(path, e);
         }
     }
 
@@ -32,8 +34,15 @@ final class NodeFiles {
             Fs.fchmodat(Fs.AT_FDCWD, name, e.permissions());
             Fs.setTimes(Fs.AT_FDCWD, name, e.mtime(), 0);
         } catch (SyscallException x) {
-            throw new IOException(path + ": " + x.getMessage(), x);
+            throw failure(path, x);
         }
+    }
+
+    /** Like NIO's failures: the path and the C library's words, e.g. "Operation not permitted". */
+    private static FileSystemException failure(Path path, SyscallException e) {
+        FileSystemException failure = new FileSystemException(path.toString(), null, Errno.describe(e.errno()));
+        failure.initCause(e);
+        return failure;
     }
 
     private static byte[] name(Path path) {

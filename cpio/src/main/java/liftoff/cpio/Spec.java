@@ -2,11 +2,13 @@ package liftoff.cpio;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
+import liftoff.sys.Errno;
 import liftoff.sys.Stat;
 
 /**
@@ -39,6 +41,8 @@ public final class Spec {
                 addLine(plan, line.split("[ \t]+"), defaultMtime);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ":" + (i + 1) + ": " + e.getMessage());
+            } catch (FileSystemException e) {  // a LOCATION that cannot be read: the line naming it is what to fix
+                throw new IOException(file + ":" + (i + 1) + ": " + e.getFile() + ": " + Errno.reason(e), e);
             }
         }
     }

@@ -84,6 +84,19 @@ class ImageReaderTest {
         assertTrue(e.getMessage().startsWith("gzip segment at 0, unpacked offset"), e.getMessage());
     }
 
+    /** NULs between and after segments are padding; an input with nothing but them holds no image at all. */
+    @Test
+    void anInputWithoutASegmentIsAnError() throws IOException {
+        assertEquals("no cpio archive in it (empty)",
+                assertThrows(CpioFormatException.class, () -> Archives.readAll(new byte[0])).getMessage());
+        assertEquals("no cpio archive in it (only 512 zero bytes)",
+                assertThrows(CpioFormatException.class, () -> Archives.readAll(new byte[512])).getMessage());
+        byte[] padded = Archives.concat(Archives.small(Format.NEWC), new byte[512]);
+        assertEquals(SMALL, Archives.names(Archives.readAll(padded)));
+        // A compressed segment holding only NULs is a segment all the same, as the kernel sees it.
+        assertEquals(List.of(), Archives.names(Archives.readAll(Archives.compress(new byte[512], "gzip"))));
+    }
+
     @Test
     void readsLevelsAndParsesSettings() {
         assertEquals(new Compression.Setting(Compression.ZSTD, 19), Compression.parse("zstd:19"));

@@ -82,7 +82,7 @@ public record BuildConfig(
     /** The defaults overridden by {@code file}, which must exist. */
     public static BuildConfig load(Path file) throws IOException {
         if (Files.isDirectory(file)) {
-            throw new FileSystemException(file.toString(), null, "is a directory");
+            throw new FileSystemException(file.toString(), null, "Is a directory");
         }
         String text = utf8(Files.readAllBytes(file), file);
         BuildConfig config = defaults();

@@ -15,6 +15,7 @@ import liftoff.cpio.ArchivePlan;
 import liftoff.cpio.Compression;
 import liftoff.cpio.CpioWriter;
 import liftoff.cpio.Format;
+import liftoff.cpio.NamedOutputStream;
 import liftoff.cpio.SourceDateEpoch;
 import liftoff.cpio.Spec;
 
@@ -61,7 +62,7 @@ public final class ImageBuilder {
 
             progress.accept("cpio: writing " + output + " (" + plan.compress() + ")");
             Path partial = output.resolveSibling(output.getFileName() + ".partial");
-            try (OutputStream out = new NamedOutputStream(Files.newOutputStream(partial), output)) {
+            try (OutputStream out = new NamedOutputStream(Files.newOutputStream(partial), output, true)) {
                 if (plan.microcodeSpec().isPresent()) {
                     writeSegment(plan.stagingDir().resolve("microcode.spec"), Compression.parse("none"), out);
                 }

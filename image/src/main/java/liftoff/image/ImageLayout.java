@@ -174,7 +174,7 @@ public final class ImageLayout {
         addModules(tree, config, kernel.version(), stagingDir, notes);
         for (BuildConfig.Include include : config.includes()) {
             if (!Files.exists(include.source())) {
-                throw new IOException("INCLUDE " + include.source() + ": no such file or directory");
+                throw new IOException("INCLUDE " + include.source() + ": No such file or directory");
             }
             tree.copy(include.source(), include.target(), Part.EXTRA);
         }

@@ -68,7 +68,7 @@ class BuildConfigTest {
     @Test
     void aDirectoryIsNotAConfigFile(@TempDir Path dir) {
         FileSystemException e = assertThrows(FileSystemException.class, () -> BuildConfig.load(dir));
-        assertEquals(dir + ": is a directory", e.getMessage());
+        assertEquals(dir + ": Is a directory", e.getMessage());
         assertThrows(FileSystemException.class, () -> BuildConfig.loadIfPresent(dir));
     }
 

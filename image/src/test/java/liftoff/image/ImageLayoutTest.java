@@ -144,7 +144,7 @@ class ImageLayoutTest {
         ImageLayout layout = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH);
         IOException include = assertThrows(IOException.class,
                 () -> layout.plan(config.with("INCLUDE", "/no/such/file"), jar, other.resolve("a")));
-        assertEquals("INCLUDE /no/such/file: no such file or directory", include.getMessage());
+        assertEquals("INCLUDE /no/such/file: No such file or directory", include.getMessage());
         IOException noJar = assertThrows(IOException.class, () -> layout.plan(config, other.resolve("init.jar"), other.resolve("b")));
         assertEquals(other.resolve("init.jar") + ": init jar not found", noJar.getMessage());
         Path noMain = other.resolve("no-main.jar");

@@ -3,9 +3,17 @@ package liftoff.sys;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 /**
  * The errno values liftoff acts on, and their names and texts from the C library itself, so a
@@ -30,6 +38,7 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;
+    public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
     public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
@@ -54,6 +63,31 @@ public final class Errno {
         } catch (Throwable t) {
             return "errno " + errno;
         }
+    }
+
+    /**
+     * What went wrong, in the C library's words and without the path: {@code No such file or directory},
+     * {@code No space left on device}. NIO drops the text for the errors it gives their own exception
+     * class (NoSuchFileException, AccessDeniedException, ...): those get their errno's strerror text.
+     * Any other exception says it in its message (a write's {@code No space left on device}).
+     */
+    public static String reason(IOException e) {
+        if (e instanceof FileSystemException f) {
+            if (f.getReason() != null) return f.getReason();
+            int errno = switch (f) {
+                case NoSuchFileException _ -> ENOENT;
+                case AccessDeniedException _ -> EACCES;
+                case FileAlreadyExistsException _ -> EEXIST;
+                case NotDirectoryException _ -> ENOTDIR;
+                case DirectoryNotEmptyException _ -> ENOTEMPTY;
+                case FileSystemLoopException _ -> ELOOP;
+                default -> 0;
+            };
+            if (errno != 0) return describe(errno);
+        }
+        // A FileSystemException's message is only its path when it has no reason: never the reason.
+        boolean hasReason = e.getMessage() != null && !(e instanceof FileSystemException);
+        return hasReason ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Built on the first failure only: a boot that succeeds never pays for them. */

@@ -1,4 +1,4 @@
-package liftoff.image;
+package liftoff.cpio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +15,7 @@ class NamedOutputStreamTest {
     void aFullDiskSaysWhichFileDidNotFit() {
         Path image = Path.of("/boot/initrd.img-liftoff");
         FileSystemException e = assertThrows(FileSystemException.class, () -> {
-            try (OutputStream out = new NamedOutputStream(Files.newOutputStream(Path.of("/dev/full")), image)) {
+            try (OutputStream out = new NamedOutputStream(Files.newOutputStream(Path.of("/dev/full")), image, true)) {
                 out.write(new byte[8192], 0, 8192);
             }
         });
