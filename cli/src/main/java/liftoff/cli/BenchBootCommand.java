@@ -10,14 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import liftoff.cpio.Compression;
 import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
 import liftoff.image.JavaRuntime;
 import liftoff.image.qemu.Kernel;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code liftoff bench boot}: builds liftoff images (one per --compress) for the kernel under test,
@@ -83,7 +84,7 @@ final class BenchBootCommand implements Callable<Integer> {
         for (String compress : compressions.isEmpty() ? List.of("none") : compressions) {
             String name = "liftoff-" + compress;
             Path image = work.resolve(name + ".img");
-            BuildConfig config = BuildConfig.defaults().withKernelVersion(kver, kverReason).with("COMPRESS", compress);
+            BuildConfig config = BuildConfig.defaults().withKernelVersion(kver, kverReason).withCompress(Compression.parse(compress));
             long start = System.nanoTime();
             ImageBuilder.Result result = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
                     ImageBuilder.sourceDateEpoch(), line -> err.println("liftoff build: " + line)).build(config, image);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import liftoff.cpio.Compression;
 import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
 import liftoff.image.JavaRuntime;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code liftoff build}: an initramfs with the Java init, for this machine's kernel or another. */
 @Command(name = "build",
@@ -43,14 +45,17 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--module", paramLabel = "NAME", description = "a module, alias or group (storage) with its dependencies; repeatable")
     List<String> modules = new ArrayList<>();
 
-    @Option(names = "--include", paramLabel = "SRC[:DST]", description = "an extra file or directory; repeatable")
-    List<String> includes = new ArrayList<>();
+    @Option(names = "--include", paramLabel = "SRC[:DST]", converter = IncludeConverter.class,
+            description = "an extra file or directory; repeatable")
+    List<BuildConfig.Include> includes = new ArrayList<>();
 
-    @Option(names = "--rescue", paramLabel = "none|busybox", description = "ship a static busybox as the rescue shell")
-    String rescue;
+    @Option(names = "--rescue", paramLabel = "none|busybox", converter = RescueConverter.class,
+            description = "ship a static busybox as the rescue shell")
+    BuildConfig.Rescue rescue;
 
-    @Option(names = "--compress", paramLabel = "ALG", description = "none, lz4, zstd, gzip, xz")
-    String compress;
+    @Option(names = "--compress", paramLabel = "ALG[:LEVEL]", converter = CompressionConverter.class,
+            description = "none, lz4, zstd, gzip, xz, with a level for gzip, zstd, xz (zstd:19)")
+    Compression.Setting compress;
 
     @Option(names = "--hostonly", negatable = true, description = "only the modules this machine's root needs (from /proc/self/mountinfo and /sys)")
     Boolean hostonly;
@@ -77,13 +82,47 @@ final class BuildCommand implements Callable<Integer> {
     /** The config file (a named one must exist, the default one may not), then the options over it. */
     BuildConfig config() throws IOException {
         BuildConfig cfg = config != null ? BuildConfig.load(config) : BuildConfig.loadIfPresent(Path.of(BuildConfig.DEFAULT_PATH));
-        if (!modules.isEmpty()) cfg = cfg.with("MODULES", String.join(" ", modules));
+        if (!modules.isEmpty()) cfg = cfg.withModules(modules);
         if (kernelVersion != null) cfg = cfg.withKernelVersion(kernelVersion, KERNEL_VERSION_OPTION);
-        if (!includes.isEmpty()) cfg = cfg.with("INCLUDE", String.join(" ", includes));
-        if (rescue != null) cfg = cfg.with("RESCUE", rescue);
-        if (compress != null) cfg = cfg.with("COMPRESS", compress);
-        if (microcode != null) cfg = cfg.with("MICROCODE", microcode ? "yes" : "no");
-        if (hostonly != null) cfg = cfg.with("HOSTONLY", hostonly ? "yes" : "no");
+        if (!includes.isEmpty()) cfg = cfg.withIncludes(includes);
+        if (rescue != null) cfg = cfg.withRescue(rescue);
+        if (compress != null) cfg = cfg.withCompress(compress);
+        if (microcode != null) cfg = cfg.withMicrocode(microcode);
+        if (hostonly != null) cfg = cfg.withHostonly(hostonly);
         return cfg;
+    }
+
+    /** Picocli prints a TypeConversionException's message alone after "Invalid value for option ...: ". */
+    static final class IncludeConverter implements CommandLine.ITypeConverter<BuildConfig.Include> {
+        @Override
+        public BuildConfig.Include convert(String value) {
+            try {
+                return BuildConfig.Include.parse(value);
+            } catch (IOException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class RescueConverter implements CommandLine.ITypeConverter<BuildConfig.Rescue> {
+        @Override
+        public BuildConfig.Rescue convert(String value) {
+            try {
+                return BuildConfig.Rescue.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class CompressionConverter implements CommandLine.ITypeConverter<Compression.Setting> {
+        @Override
+        public Compression.Setting convert(String value) {
+            try {
+                return Compression.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

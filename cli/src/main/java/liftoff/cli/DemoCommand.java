@@ -34,7 +34,7 @@ final class DemoCommand implements Callable<Integer> {
         Path image = work.resolve("initrd.img");
         Path disk = work.resolve("root.img");
         System.out.println("liftoff demo: building " + image + " for kernel " + kernel.version());
-        BuildConfig config = BuildConfig.defaults().withKernelVersion(kernel.version(), "the newest kernel in /boot, which QEMU boots").with("RESCUE", "busybox");
+        BuildConfig config = BuildConfig.defaults().withKernelVersion(kernel.version(), "the newest kernel in /boot, which QEMU boots").withRescue(BuildConfig.Rescue.BUSYBOX);
         ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
                 ImageBuilder.sourceDateEpoch(), line -> System.out.println("liftoff build: " + line));
         ImageBuilder.Result result = builder.build(config, image);

@@ -1,6 +1,7 @@
 package liftoff.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import liftoff.image.BuildConfig;
 import liftoff.image.KernelVersion;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,34 @@ class BuildCommandTest {
         StringWriter err = new StringWriter();
         int code = Main.commandLine().setErr(new PrintWriter(err, true)).execute(args);
         return new Result(code, err.toString());
+    }
+
+    /** The options reach the configuration as values, over the config file's, not as text parsed again. */
+    @Test
+    void optionsOverrideTheConfigFileAsTypedValues() throws IOException {
+        Path config = Files.writeString(dir.resolve("liftoff.conf"), "COMPRESS=xz\nRESCUE=none\nMICROCODE=yes\n");
+        BuildCommand build = new BuildCommand();
+        new CommandLine(build).parseArgs("-o", dir.resolve("initrd.img").toString(), "--config", config.toString(),
+                "--compress", "zstd:19", "--rescue", "busybox", "--include", "/etc/hostname:/etc/initrd-hostname",
+                "--module", "virtio_blk", "--no-microcode", "--hostonly");
+        BuildConfig typed = build.config();
+        assertEquals("zstd:19", typed.compress().toString());
+        assertEquals(BuildConfig.Rescue.BUSYBOX, typed.rescue());
+        assertEquals(List.of(new BuildConfig.Include(Path.of("/etc/hostname"), "/etc/initrd-hostname")), typed.includes());
+        assertEquals(List.of("virtio_blk"), typed.modules());
+        assertFalse(typed.microcode());
+        assertTrue(typed.hostonly());
+    }
+
+    /** A malformed option is a usage error (exit 2), named by picocli before any work. */
+    @Test
+    void aMalformedOptionIsAUsageError() {
+        Result result = liftoff("build", "-o", dir.resolve("initrd.img").toString(), "--compress", "zstd:99");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().startsWith("Invalid value for option '--compress': zstd level must be 1..19, not 99"), result.err());
+        result = liftoff("build", "-o", dir.resolve("initrd.img").toString(), "--include", "relative");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("INCLUDE entry 'relative': SRC and DST must be absolute paths"), result.err());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import liftoff.cpio.Compression;
 
 /**
  * What to put into an image. Read from a shell-style {@code KEY=value} file (default
@@ -28,7 +29,7 @@ import java.util.Optional;
  * HOSTONLY=yes|no                only the modules this machine's root needs (HostOnly), instead of MODULES' groups
  * FSCK="e2fsck"                  root filesystem checkers to ship with their libraries; default e2fsck, "" for none
  * KERNEL_VERSION=6.1.0-56-cloud-amd64   default: the running kernel, else the newest in MODULES_DIR
- * COMPRESS=none|lz4|zstd|gzip|xz        for the cpio writer; default none (fastest to unpack, jvm-pid1.md)
+ * COMPRESS=none|lz4|zstd|gzip|xz[:LEVEL]  for the cpio writer; default none (fastest to unpack)
  * RESCUE=none|busybox            a static busybox at /bin/busybox with /bin/sh; default none
  * INCLUDE="/etc/foo /src:/dst"   extra host files or directories, SRC or SRC:DST
  * MICROCODE=yes|no               an early microcode segment when the host has any; default yes
@@ -39,8 +40,8 @@ import java.util.Optional;
 public record BuildConfig(
         List<String> modules,
         Optional<KernelVersion> kernelVersion,
-        String compress,
-        String rescue,
+        Compression.Setting compress,
+        Rescue rescue,
         List<Include> includes,
         boolean microcode,
         Path jdk,
@@ -51,13 +52,34 @@ public record BuildConfig(
 
     public static final String DEFAULT_PATH = "/etc/liftoff/liftoff.conf";
 
-    public static final List<String> COMPRESSIONS = List.of("none", "lz4", "zstd", "gzip", "xz");
-    public static final List<String> RESCUES = List.of("none", "busybox");
+    /** The compressions an image may use, each with an optional level ("zstd:19"). */
+    private static final List<String> COMPRESSIONS = List.of("none", "lz4", "zstd", "gzip", "xz");
+
+    /** What the person at the console gets when the boot fails. */
+    public enum Rescue {
+        /** liftoff's built-in console (ls, cat, dmesg, mount, blkid, modprobe, switch-root, ...). */
+        NONE,
+        /** A static busybox at /bin/busybox with /bin/sh, beside the built-in console. */
+        BUSYBOX;
+
+        /** The value as the config file and the command line spell it. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** "none" or "busybox"; anything else is an IllegalArgumentException naming both. */
+        public static Rescue parse(String text) {
+            for (Rescue rescue : values()) {
+                if (rescue.label().equals(text)) return rescue;
+            }
+            throw new IllegalArgumentException("expected one of none, busybox");
+        }
+    }
 
     /** An extra host file or directory and where it goes in the image. */
     public record Include(Path source, String target) {
         /** "SRC" (same path in the image) or "SRC:DST"; both absolute. */
-        static Include parse(String spec) throws IOException {
+        public static Include parse(String spec) throws IOException {
             int colon = spec.indexOf(':');
             String source = colon < 0 ? spec : spec.substring(0, colon);
             String target = colon < 0 ? spec : spec.substring(colon + 1);
@@ -75,7 +97,7 @@ public record BuildConfig(
     }
 
     public static BuildConfig defaults() {
-        return new BuildConfig(KernelModules.DEFAULT, Optional.empty(), "none", "none", List.of(), true,
+        return new BuildConfig(KernelModules.DEFAULT, Optional.empty(), Compression.parse("none"), Rescue.NONE, List.of(), true,
                 Path.of(System.getProperty("java.home")), Path.of("/lib/modules"), Path.of("/lib/firmware"), List.of("e2fsck"), false);
     }
 
@@ -129,6 +151,32 @@ public record BuildConfig(
         return with(key, words(value), "the configuration");
     }
 
+    /** This configuration holding {@code modules} (names, aliases, groups) instead of its own. */
+    public BuildConfig withModules(List<String> modules) {
+        return new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+    }
+
+    public BuildConfig withCompress(Compression.Setting compress) {
+        return new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+    }
+
+    public BuildConfig withRescue(Rescue rescue) {
+        return new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+    }
+
+    /** This configuration with {@code includes} instead of its own. */
+    public BuildConfig withIncludes(List<Include> includes) {
+        return new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+    }
+
+    public BuildConfig withMicrocode(boolean microcode) {
+        return new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+    }
+
+    public BuildConfig withHostonly(boolean hostonly) {
+        return new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+    }
+
     /**
      * This configuration for kernel {@code version} ("" for the default choice); {@code reason} says
      * where the version came from (e.g. "--kernel-version on the command line") for the build log.
@@ -142,21 +190,22 @@ public record BuildConfig(
     private BuildConfig with(String key, List<String> words, String origin) throws IOException {
         String single = String.join(" ", words);
         return switch (key) {
-            case "MODULES" -> new BuildConfig(words, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "MODULES" -> withModules(words);
             case "KERNEL_VERSION" -> withKernelVersion(single, "KERNEL_VERSION in " + origin);
-            case "COMPRESS" -> new BuildConfig(modules, kernelVersion, oneOf(key, single, COMPRESSIONS), rescue, includes, microcode,
-                    jdk, modulesDir, firmwareDir, fsck, hostonly);
-            case "RESCUE" -> new BuildConfig(modules, kernelVersion, compress, oneOf(key, single, RESCUES), includes, microcode,
-                    jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "COMPRESS" -> {
+                String algorithm = single.split(":", 2)[0];
+                if (!COMPRESSIONS.contains(algorithm)) oneOf(key, single, COMPRESSIONS);   // says which are known
+                yield withCompress(parsed(key, single, Compression::parse));
+            }
+            case "RESCUE" -> withRescue(parsed(key, single, Rescue::parse));
             case "INCLUDE" -> {
                 List<Include> parsed = new ArrayList<>();
                 for (String word : words) {
                     parsed.add(Include.parse(word));
                 }
-                yield new BuildConfig(modules, kernelVersion, compress, rescue, parsed, microcode, jdk, modulesDir, firmwareDir, fsck, hostonly);
+                yield withIncludes(parsed);
             }
-            case "MICROCODE" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes,
-                    oneOf(key, single, List.of("yes", "no")).equals("yes"), jdk, modulesDir, firmwareDir, fsck, hostonly);
+            case "MICROCODE" -> withMicrocode(oneOf(key, single, List.of("yes", "no")).equals("yes"));
             case "JDK" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, path(key, single),
                     modulesDir, firmwareDir, fsck, hostonly);
             case "MODULES_DIR" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk,
@@ -165,8 +214,7 @@ public record BuildConfig(
                     path(key, single), fsck, hostonly);
             case "FSCK" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir, firmwareDir,
                     words, hostonly);
-            case "HOSTONLY" -> new BuildConfig(modules, kernelVersion, compress, rescue, includes, microcode, jdk, modulesDir,
-                    firmwareDir, fsck, oneOf(key, single, List.of("yes", "no")).equals("yes"));
+            case "HOSTONLY" -> withHostonly(oneOf(key, single, List.of("yes", "no")).equals("yes"));
             default -> throw new IOException("unknown key " + key + " (known: MODULES KERNEL_VERSION COMPRESS RESCUE INCLUDE"
                     + " MICROCODE JDK MODULES_DIR FIRMWARE_DIR FSCK HOSTONLY)");
         };
@@ -174,6 +222,15 @@ public record BuildConfig(
 
     private static List<String> words(String value) {
         return Arrays.stream(value.strip().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    /** {@code value} through {@code parser}, its complaint (an IllegalArgumentException) prefixed with KEY=value. */
+    private static <T> T parsed(String key, String value, java.util.function.Function<String, T> parser) throws IOException {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(key + "=" + value + ": " + e.getMessage());
+        }
     }
 
     private static String oneOf(String key, String value, List<String> allowed) throws IOException {

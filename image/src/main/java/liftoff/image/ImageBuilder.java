@@ -66,7 +66,7 @@ public final class ImageBuilder {
                 if (plan.microcodeSpec().isPresent()) {
                     writeSegment(plan.stagingDir().resolve("microcode.spec"), Compression.parse("none"), out);
                 }
-                writeSegment(plan.stagingDir().resolve("image.spec"), Compression.parse(plan.compress()), out);
+                writeSegment(plan.stagingDir().resolve("image.spec"), plan.compress(), out);
             }
             Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Result(plan, Files.size(output), aot);

@@ -13,11 +13,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import liftoff.cpio.Compression;
 import liftoff.init.modules.ModuleDatabase;
 
 /**
@@ -70,7 +71,7 @@ public final class ImageLayout {
      * @param notes          what the build log should say: kernel choice, skipped modules, missing firmware
      */
     public record Plan(List<SpecEntry> entries, String spec, Optional<String> microcodeSpec, Path stagingDir,
-            KernelVersion kernel, Map<Part, Long> sizes, String compress, List<String> notes) {
+            KernelVersion kernel, Map<Part, Long> sizes, Compression.Setting compress, List<String> notes) {
 
         /**
          * This plan with the trained AOT cache added as {@value JavaRuntime#AOT_CACHE} (counted as runtime);
@@ -162,9 +163,9 @@ public final class ImageLayout {
         // The runtime first: the libraries it needs are found from its staged copy.
         JavaRuntime runtime = new JavaRuntime(config.jdk(), cacheDir);
         Path jre = root.resolve(JavaRuntime.IMAGE_DIR.substring(1));
-        runtime.stageInto(jre, runtime.modulesFor(initJar), config.compress().equals("none"));
+        runtime.stageInto(jre, runtime.modulesFor(initJar), config.compress().compression() == Compression.NONE);
 
-        Optional<Path> busybox = config.rescue().equals("busybox") ? Optional.of(busybox()) : Optional.empty();
+        Optional<Path> busybox = config.rescue() == BuildConfig.Rescue.BUSYBOX ? Optional.of(busybox()) : Optional.empty();
 
         // Host paths before generated ones, so that /lib is already the host's symlink (or directory)
         // when /lib/modules/... is placed; see ImageTree.

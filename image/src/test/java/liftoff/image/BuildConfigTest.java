@@ -2,8 +2,8 @@ package liftoff.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import liftoff.cpio.Compression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,7 @@ class BuildConfigTest {
         BuildConfig config = BuildConfig.loadIfPresent(dir.resolve("liftoff.conf"));
         assertEquals(BuildConfig.defaults(), config);
         assertEquals(List.of("storage", "filesystems", "verity", "crypt"), config.modules());
-        assertEquals("none", config.compress());
+        assertEquals(Compression.NONE, config.compress().compression());
         assertEquals(Path.of(System.getProperty("java.home")), config.jdk());
     }
 
@@ -45,8 +46,8 @@ class BuildConfigTest {
                 """);
         BuildConfig config = BuildConfig.load(file);
         assertEquals(List.of("virtio_blk", "nvme"), config.modules());
-        assertEquals("lz4", config.compress());
-        assertEquals("busybox", config.rescue());
+        assertEquals(Compression.LZ4, config.compress().compression());
+        assertEquals(BuildConfig.Rescue.BUSYBOX, config.rescue());
         assertEquals(List.of(new BuildConfig.Include(Path.of("/etc/hostname"), "/etc/hostname"),
                 new BuildConfig.Include(Path.of("/etc/os-release"), "/etc/initrd-release")), config.includes());
         assertEquals(Optional.of(new KernelVersion("6.1.0-56-cloud-amd64", "KERNEL_VERSION in " + file + ":9")), config.kernelVersion());
@@ -78,14 +79,14 @@ class BuildConfigTest {
         IOException e = assertThrows(IOException.class, () -> BuildConfig.load(file));
         assertEquals(file + ":2: not UTF-8 text", e.getMessage());
         Files.writeString(file, "# caf\u00e9\nRESCUE=busybox\n");
-        assertEquals("busybox", BuildConfig.load(file).rescue());
+        assertEquals(BuildConfig.Rescue.BUSYBOX, BuildConfig.load(file).rescue());
     }
 
     @Test
     void windowsLineEndingsAreBlanks(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("liftoff.conf"), "COMPRESS=zstd\r\nRESCUE=busybox\r\n");
-        assertEquals("zstd", BuildConfig.load(file).compress());
-        assertEquals("busybox", BuildConfig.load(file).rescue());
+        assertEquals(Compression.ZSTD, BuildConfig.load(file).compress().compression());
+        assertEquals(BuildConfig.Rescue.BUSYBOX, BuildConfig.load(file).rescue());
     }
 
     @Test
@@ -93,7 +94,7 @@ class BuildConfigTest {
         Path file = Files.writeString(dir.resolve("liftoff.conf"), "MODULES=nvme\nCOMPRESS=zstd\n");
         BuildConfig config = BuildConfig.load(file).with("MODULES", "virtio_blk sd_mod").with("KERNEL_VERSION", "");
         assertEquals(List.of("virtio_blk", "sd_mod"), config.modules());
-        assertEquals("zstd", config.compress());
+        assertEquals(Compression.ZSTD, config.compress().compression());
         assertEquals(Optional.empty(), config.kernelVersion());
         assertEquals(Optional.of(new KernelVersion("6.9.0", "--kernel-version")),
                 config.withKernelVersion("6.9.0", "--kernel-version").kernelVersion());
@@ -103,6 +104,8 @@ class BuildConfigTest {
     void errorsNameFileAndLine(@TempDir Path dir) throws IOException {
         assertError(dir, "MODULES=nvme\nCOMPRES=lz4\n", ":2: unknown key COMPRES (known: MODULES KERNEL_VERSION COMPRESS RESCUE INCLUDE MICROCODE JDK MODULES_DIR FIRMWARE_DIR FSCK HOSTONLY)");
         assertError(dir, "COMPRESS=brotli\n", ":1: COMPRESS=brotli: expected one of none, lz4, zstd, gzip, xz");
+        assertError(dir, "COMPRESS=zstd:99\n", ":1: COMPRESS=zstd:99: zstd level must be 1..19, not 99");
+        assertError(dir, "RESCUE=dash\n", ":1: RESCUE=dash: expected one of none, busybox");
         assertError(dir, "\nMODULES=\"$EXTRA nvme\"\n", ":2: '$': variables and command substitution are not supported (this is not a shell)");
         assertError(dir, "MODULES=virtio blk\n", ":1: unexpected 'b' after the value of MODULES (quote values with spaces)");
         assertError(dir, "MODULES=\"nvme\n\n", ":1: unterminated double quote");
