@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,18 @@ class SamplesTest {
         Filesystem fs = Probe.filesystem(image);
         assertEquals("ext2", fs.type());
         assertEquals("Boot", fs.label());
+    }
+
+    /**
+     * blkid reads a swap header's LABEL and UUID only while the header's padding words 32 and 33
+     * (bytes 1196 to 1203) are zero, its guard against garbage; the swap itself is still found.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1196, 1203})
+    void swapHeaderWithGarbageInItsPaddingHasNoLabelOrUuid(int offset) throws IOException {
+        Path image = Samples.unpack("swap", dir);
+        write(image, offset, 1);
+        assertEquals(List.of(Map.entry("TYPE", "swap")), Samples.actualTags(image));
     }
 
     /**
