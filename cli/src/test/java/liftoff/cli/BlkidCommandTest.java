@@ -7,8 +7,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
 import liftoff.init.probe.Partition;
 import liftoff.init.probe.PartitionTable;
 import liftoff.init.probe.Probe;
+import liftoff.init.probe.TagText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code liftoff blkid} against util-linux blkid on images the real mkfs tools make now, with fresh
  * UUIDs each run: the whole output line must be identical, and the low-level probe's
- * ({@code blkid -p -o export}) values must agree field by field.
+ * ({@code blkid -p -o export}) values must agree field by field, byte for byte.
  */
 class BlkidCommandTest {
 
@@ -36,6 +39,7 @@ class BlkidCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
+                            "fat12-mlabel-cp850", "fat16-code-page-bytes",
                             "squashfs", "erofs", "swap", "swap-8k-big-endian", "swap-64k-big-endian", "luks1", "luks2",
                             "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
@@ -45,10 +49,12 @@ class BlkidCommandTest {
         assertEquals(0, ours.exitCode, ours.err);
         assertEquals(theirs, ours.out.strip());
 
-        Map<String, String> lowLevel = export(HostTools.run(dir, "blkid", "-p", "-d", "-o", "export", image.toString()));
+        Map<String, String> lowLevel = export(HostTools.runForBytes(dir, "blkid", "-p", "-d", "-o", "export", image.toString()));
         Map<String, String> probed = Probe.tags(image, null);
-        for (String key : List.of("TYPE", "UUID", "UUID_SUB", "LABEL", "BLOCK_SIZE", "PTUUID", "PTTYPE")) {
-            assertEquals(lowLevel.get(key), probed.get(key), key + " of " + kind);
+        for (String key : List.of("TYPE", "SEC_TYPE", "UUID", "UUID_SUB", "LABEL_FATBOOT", "LABEL", "BLOCK_SIZE",
+                                  "PTUUID", "PTTYPE")) {
+            String value = probed.get(key);
+            assertEquals(lowLevel.get(key), value == null ? null : latin1(TagText.bytes(value)), key + " of " + kind);
         }
     }
 
@@ -176,6 +182,15 @@ class BlkidCommandTest {
                 sparse(image, 40);
                 HostTools.run(dir, "mkfs.vfat", "-F", kind.substring(3), "-n", kind.toUpperCase(), file);
             }
+            case "fat12-mlabel-cp850" -> {
+                Files.move(make("fat12"), image);
+                HostTools.run(dir, "mlabel", "-i", file, "::CAFÉ");  // mtools writes code page 850: É is 0x90
+            }
+            case "fat16-code-page-bytes" -> {
+                Files.move(make("fat16"), image);
+                setRootLabelEntry(image, "FAT16", new byte[] {'C', 'A', 'F', (byte) 0xE9, ' ', (byte) 0x90});
+                poke(image, 0x2B, new byte[] {(byte) 0xFF, (byte) 0xFE});  // the boot sector's copy
+            }
             case "squashfs" -> HostTools.run(dir, "mksquashfs", tree().toString(), file, "-quiet", "-noappend");
             case "erofs" -> HostTools.run(dir, "mkfs.erofs", "--quiet", "-U", uuid, file, tree().toString());
             case "swap" -> {
@@ -245,6 +260,34 @@ class BlkidCommandTest {
         }
     }
 
+    /**
+     * Overwrites the start of the root directory's volume-label entry that mkfs.vfat wrote for
+     * {@code label}: its 11 space-padded bytes followed by the volume-label attribute (0x08), past
+     * the boot sector, which has a copy of its own.
+     */
+    private static void setRootLabelEntry(Path image, String label, byte[] bytes) throws IOException {
+        byte[] entry = Arrays.copyOf(String.format("%-11s", label).getBytes(StandardCharsets.US_ASCII), 12);
+        entry[11] = 0x08;
+        byte[] head = new byte[(int) Math.min(Files.size(image), 2 << 20)];
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "r")) {
+            file.readFully(head);
+        }
+        for (int at = 512; at + entry.length <= head.length; at++) {
+            if (Arrays.equals(head, at, at + entry.length, entry, 0, entry.length)) {
+                poke(image, at, bytes);
+                return;
+            }
+        }
+        throw new AssertionError("no volume-label entry " + label + " in " + image);
+    }
+
+    private static void poke(Path image, long offset, byte[] bytes) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.seek(offset);
+            file.write(bytes);
+        }
+    }
+
     private void sparse(Path image, int mib) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
             file.setLength(mib * 1024L * 1024);
@@ -260,6 +303,10 @@ class BlkidCommandTest {
         return tree;
     }
 
+    private static String latin1(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
     private record Result(int exitCode, String out, String err) {
     }
 
@@ -270,10 +317,13 @@ class BlkidCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    /** blkid -d -o export output: NAME=value lines, values raw (-d: neither M- encoding nor escapes). */
-    private static Map<String, String> export(String text) {
+    /**
+     * blkid -d -o export output: NAME=value lines, values raw (-d: neither M- encoding nor escapes),
+     * each as its bytes, one char per byte.
+     */
+    private static Map<String, String> export(byte[] output) {
         Map<String, String> tags = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
+        for (String line : latin1(output).split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 tags.put(line.substring(0, eq), line.substring(eq + 1));

@@ -1,7 +1,6 @@
 package liftoff.init.probe;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /** Decoders for the field shapes superblocks share: magics, C strings, UUIDs. */
 final class Fields {
@@ -22,8 +21,8 @@ final class Fields {
     }
 
     /**
-     * A NUL-terminated label of at most {@code max} bytes, UTF-8, with trailing whitespace removed
-     * as blkid does; null when it is empty.
+     * A NUL-terminated label of at most {@code max} bytes, with trailing whitespace removed as blkid
+     * does; null when it is empty. Its bytes are kept as they are (see {@link TagText}).
      */
     static String label(ByteBuffer b, int offset, int max) {
         int end = 0;
@@ -38,7 +37,7 @@ final class Fields {
         }
         byte[] bytes = new byte[end];
         b.get(offset, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return TagText.decode(bytes);
     }
 
     private static boolean isBlank(byte c) {

@@ -1,0 +1,92 @@
+package liftoff.init.probe;
+
+import static java.util.Map.entry;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FAT labels as util-linux blkid 2.38 reads them, on the fat16 and fat32 samples with the label
+ * bytes changed: the expected tags are what blkid printed for the same changes. Values are compared
+ * as their bytes, one char per byte (ISO-8859-1), since FAT labels are code-page bytes.
+ */
+class VfatLabelTest {
+
+    /** Where the samples keep the label: the boot sector's copy and the root directory's entry. */
+    private static final int FAT16_BOOT_LABEL = 0x2B;
+    private static final int FAT16_ROOT_ENTRY = 43008;
+    private static final int FAT32_BOOT_LABEL = 0x47;
+    private static final int FAT32_ROOT_ENTRY = 661504;
+
+    @TempDir
+    Path dir;
+
+    /** Code-page bytes that are not UTF-8 (0x90 is É in code page 850) are kept as they are. */
+    @Test
+    void codePageBytesAreKept() throws IOException {
+        Path fat16 = sample("fat16", FAT16_ROOT_ENTRY, "CAF\u0090 \u00e9t\u00e9");
+        write(fat16, FAT16_BOOT_LABEL, "\u00ff\u00fe");
+        assertEquals(fat16("\u00ff\u00feI", "CAF\u0090 \u00e9t\u00e9"), tags(fat16));
+        Path fat32 = sample("fat32", FAT32_ROOT_ENTRY, "\u00e9t\u00e9");
+        write(fat32, FAT32_BOOT_LABEL, "\u0090");
+        assertEquals(fat32("\u0090SP 32", "\u00e9t\u00e9 32"), tags(fat32));
+    }
+
+    /** Sample {@code name} with {@code bytes} (one char per byte) written at {@code offset}. */
+    private Path sample(String name, long offset, String bytes) throws IOException {
+        Path image = Samples.unpack(name, Files.createTempDirectory(dir, name));
+        write(image, offset, bytes);
+        return image;
+    }
+
+    private static void write(Path image, long offset, String bytes) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.seek(offset);
+            file.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** The probed tags, each value as its bytes, one char per byte. */
+    private static List<Map.Entry<String, String>> tags(Path image) throws IOException {
+        List<Map.Entry<String, String>> tags = new ArrayList<>();
+        for (Map.Entry<String, String> tag : Samples.actualTags(image)) {
+            tags.add(entry(tag.getKey(), new String(TagText.bytes(tag.getValue()), StandardCharsets.ISO_8859_1)));
+        }
+        return tags;
+    }
+
+    /** The fat16 sample's tags with these labels (null: none). */
+    private static List<Map.Entry<String, String>> fat16(String bootLabel, String label) {
+        return fat("msdos", bootLabel, label, "1234-ABCD");
+    }
+
+    private static List<Map.Entry<String, String>> fat32(String bootLabel, String label) {
+        return fat(null, bootLabel, label, "0BAD-CAFE");
+    }
+
+    private static List<Map.Entry<String, String>> fat(String secType, String bootLabel, String label, String uuid) {
+        List<Map.Entry<String, String>> tags = new ArrayList<>();
+        if (secType != null) {
+            tags.add(entry("SEC_TYPE", secType));
+        }
+        if (bootLabel != null) {
+            tags.add(entry("LABEL_FATBOOT", bootLabel));
+        }
+        tags.add(entry("LABEL", label));
+        tags.add(entry("UUID", uuid));
+        tags.add(entry("BLOCK_SIZE", "512"));
+        tags.add(entry("TYPE", "vfat"));
+        return tags;
+    }
+}
