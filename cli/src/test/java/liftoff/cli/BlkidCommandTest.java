@@ -39,7 +39,7 @@ class BlkidCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
-                            "fat12-mlabel-cp850", "fat16-code-page-bytes",
+                            "fat12-mlabel-cp850", "fat16-code-page-bytes", "fat16-no-name-entry", "fat32-no-name-entry",
                             "squashfs", "erofs", "swap", "swap-8k-big-endian", "swap-64k-big-endian", "luks1", "luks2",
                             "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
@@ -190,6 +190,11 @@ class BlkidCommandTest {
                 Files.move(make("fat16"), image);
                 setRootLabelEntry(image, "FAT16", new byte[] {'C', 'A', 'F', (byte) 0xE9, ' ', (byte) 0x90});
                 poke(image, 0x2B, new byte[] {(byte) 0xFF, (byte) 0xFE});  // the boot sector's copy
+            }
+            case "fat16-no-name-entry", "fat32-no-name-entry" -> {  // only the boot sector's NO NAME means none
+                String fat = kind.substring(0, 5);
+                Files.move(make(fat), image);
+                setRootLabelEntry(image, fat.toUpperCase(), "NO NAME    ".getBytes(StandardCharsets.US_ASCII));
             }
             case "squashfs" -> HostTools.run(dir, "mksquashfs", tree().toString(), file, "-quiet", "-noappend");
             case "erofs" -> HostTools.run(dir, "mkfs.erofs", "--quiet", "-U", uuid, file, tree().toString());

@@ -35,14 +35,14 @@ final class Vfat implements FilesystemFormat {
         if (bs.getShort(0x16) != 0) {  // FAT12/16: a fixed root directory after the FATs
             long rootStart = (reserved + fatSectors) * sectorSize;
             tags.add("SEC_TYPE", "msdos")
-                    .add("LABEL_FATBOOT", volumeLabel(bs, 0x2B))
+                    .add("LABEL_FATBOOT", bootLabel(bs, 0x2B))
                     .add("LABEL", findLabel(device, rootStart, bs.getShort(0x11) & 0xffff))
                     .add("UUID", serial(bs, 0x27));
         } else if (bs.getInt(0x24) != 0) {  // FAT32: the root directory is a cluster chain
             if (!fsinfoValid(device, bs, sectorSize)) {
                 return null;
             }
-            tags.add("LABEL_FATBOOT", volumeLabel(bs, 0x47))
+            tags.add("LABEL_FATBOOT", bootLabel(bs, 0x47))
                     .add("LABEL", fat32RootLabel(device, bs, sectorSize, reserved, fatSectors))
                     .add("UUID", serial(bs, 0x43));
         }
@@ -144,15 +144,18 @@ final class Vfat implements FilesystemFormat {
                 continue;  // deleted, a real file, or a long-name fragment
             }
             if ((attr & (ATTR_VOLUME_ID | ATTR_DIR)) == ATTR_VOLUME_ID) {
-                return volumeLabel(dir, entry);
+                return Fields.label(dir, entry, 11);  // "NO NAME" too: it is the label here
             }
         }
         return null;
     }
 
-    /** An 11-byte label unless it is the "NO NAME" placeholder. */
-    private static String volumeLabel(ByteBuffer b, int offset) {
-        return Fields.hasMagic(b, offset, NO_NAME) ? null : Fields.label(b, offset, 11);
+    /**
+     * The boot sector's 11-byte copy of the label unless it is the "NO NAME" placeholder, which
+     * blkid drops only here: a root-directory entry that says NO NAME is what LABEL is.
+     */
+    private static String bootLabel(ByteBuffer bs, int offset) {
+        return Fields.hasMagic(bs, offset, NO_NAME) ? null : Fields.label(bs, offset, 11);
     }
 
     /** FAT32 demands a known FSInfo signature (or an all-zero one, some formatters leave it so). */

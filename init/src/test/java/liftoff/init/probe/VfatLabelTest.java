@@ -32,6 +32,23 @@ class VfatLabelTest {
     @TempDir
     Path dir;
 
+    /** Only the boot sector's "NO NAME" means "no label"; in the root directory it is the label. */
+    @Test
+    void noNameInTheRootDirectoryIsTheLabel() throws IOException {
+        Path fat16 = sample("fat16", FAT16_ROOT_ENTRY, "NO NAME    ");
+        assertEquals(fat16("EFI", "NO NAME"), tags(fat16));
+        Path fat32 = sample("fat32", FAT32_ROOT_ENTRY, "NO NAME    ");
+        assertEquals(fat32("ESP 32", "NO NAME"), tags(fat32));
+    }
+
+    @Test
+    void noNameInTheBootSectorIsNoLabel() throws IOException {
+        Path fat16 = sample("fat16", FAT16_BOOT_LABEL, "NO NAME    ");
+        assertEquals(fat16(null, "EFI"), tags(fat16));
+        Path fat32 = sample("fat32", FAT32_BOOT_LABEL, "NO NAME    ");
+        assertEquals(fat32(null, "ESP 32"), tags(fat32));
+    }
+
     /** Code-page bytes that are not UTF-8 (0x90 is É in code page 850) are kept as they are. */
     @Test
     void codePageBytesAreKept() throws IOException {
