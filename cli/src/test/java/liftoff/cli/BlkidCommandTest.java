@@ -40,6 +40,7 @@ class BlkidCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
                             "fat12-mlabel-cp850", "fat16-code-page-bytes", "fat16-no-name-entry", "fat32-no-name-entry",
+                            "fat32-mlabel-e5",
                             "squashfs", "erofs", "swap", "swap-8k-big-endian", "swap-64k-big-endian", "luks1", "luks2",
                             "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
@@ -185,6 +186,11 @@ class BlkidCommandTest {
             case "fat12-mlabel-cp850" -> {
                 Files.move(make("fat12"), image);
                 HostTools.run(dir, "mlabel", "-i", file, "::CAFÉ");  // mtools writes code page 850: É is 0x90
+            }
+            case "fat32-mlabel-e5" -> {
+                Files.move(make("fat32"), image);
+                // Õ is 0xE5 in code page 850; the directory entry stores a leading 0xE5 as 0x05.
+                HostTools.run(dir, "mlabel", "-i", file, "::ÕRIGIN");
             }
             case "fat16-code-page-bytes" -> {
                 Files.move(make("fat16"), image);

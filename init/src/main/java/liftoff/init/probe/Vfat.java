@@ -19,6 +19,9 @@ final class Vfat implements FilesystemFormat {
     private static final int ATTR_VOLUME_ID = 0x08;
     private static final int ATTR_DIR = 0x10;
     private static final int ATTR_LONG_NAME = 0x0F;
+    private static final int ENTRY_FREE = 0xE5;
+    /** How a directory entry stores a first byte 0xE5, which would mark it free. */
+    private static final int ENTRY_E5 = 0x05;
     /** blkid's bound on following the FAT32 root directory's cluster chain. */
     private static final int MAX_ROOT_CLUSTERS = 100;
 
@@ -140,10 +143,13 @@ final class Vfat implements FilesystemFormat {
             }
             int attr = dir.get(entry + 11) & 0x3F;
             boolean hasCluster = dir.getShort(entry + 20) != 0 || dir.getShort(entry + 26) != 0;
-            if (first == 0xE5 || hasCluster || attr == ATTR_LONG_NAME) {
+            if (first == ENTRY_FREE || hasCluster || attr == ATTR_LONG_NAME) {
                 continue;  // deleted, a real file, or a long-name fragment
             }
             if ((attr & (ATTR_VOLUME_ID | ATTR_DIR)) == ATTR_VOLUME_ID) {
+                if (first == ENTRY_E5) {
+                    dir.put(entry, (byte) ENTRY_FREE);  // a label starting with code-page byte 0xE5
+                }
                 return Fields.label(dir, entry, 11);  // "NO NAME" too: it is the label here
             }
         }

@@ -49,6 +49,20 @@ class VfatLabelTest {
         assertEquals(fat32(null, "ESP 32"), tags(fat32));
     }
 
+    /**
+     * A directory entry cannot start with 0xE5 (that marks it deleted), so FAT stores such a first
+     * byte as 0x05; the boot sector's copy has no such rule and is read as it is.
+     */
+    @Test
+    void firstByte05OfTheRootEntryIsE5() throws IOException {
+        Path fat16 = sample("fat16", FAT16_ROOT_ENTRY, "\u0005FI");
+        assertEquals(fat16("EFI", "\u00e5FI"), tags(fat16));
+        Path fat32 = sample("fat32", FAT32_ROOT_ENTRY, "\u0005SP 32");
+        assertEquals(fat32("ESP 32", "\u00e5SP 32"), tags(fat32));
+        Path boot = sample("fat16", FAT16_BOOT_LABEL, "\u0005FI");
+        assertEquals(fat16("\u0005FI", "EFI"), tags(boot));
+    }
+
     /** Code-page bytes that are not UTF-8 (0x90 is É in code page 850) are kept as they are. */
     @Test
     void codePageBytesAreKept() throws IOException {
