@@ -40,7 +40,7 @@ class BlkidCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
                             "fat12-mlabel-cp850", "fat16-code-page-bytes", "fat16-no-name-entry", "fat32-no-name-entry",
-                            "fat32-mlabel-e5",
+                            "fat32-mlabel-e5", "fat16-ebpb-serial-only", "fat12-no-ebpb", "fat32-no-ebpb",
                             "squashfs", "erofs", "swap", "swap-8k-big-endian", "swap-64k-big-endian", "luks1", "luks2",
                             "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
@@ -191,6 +191,13 @@ class BlkidCommandTest {
                 Files.move(make("fat32"), image);
                 // Õ is 0xE5 in code page 850; the directory entry stores a leading 0xE5 as 0x05.
                 HostTools.run(dir, "mlabel", "-i", file, "::ÕRIGIN");
+            }
+            case "fat16-ebpb-serial-only", "fat12-no-ebpb", "fat32-no-ebpb" -> {
+                String fat = kind.substring(0, 5);
+                Files.move(make(fat), image);
+                // The extended boot signature: 0x29 (as mkfs writes it) announces serial and label, 0x28 the serial.
+                byte signature = (byte) (kind.endsWith("serial-only") ? 0x28 : 0);
+                poke(image, fat.equals("fat32") ? 0x42 : 0x26, new byte[] {signature});
             }
             case "fat16-code-page-bytes" -> {
                 Files.move(make("fat16"), image);

@@ -22,6 +22,9 @@ final class Vfat implements FilesystemFormat {
     private static final int ENTRY_FREE = 0xE5;
     /** How a directory entry stores a first byte 0xE5, which would mark it free. */
     private static final int ENTRY_E5 = 0x05;
+    /** Extended boot signatures: 0x29 announces serial, label and type string; 0x28 the serial only. */
+    private static final int EBPB_FULL = 0x29;
+    private static final int EBPB_SERIAL = 0x28;
     /** blkid's bound on following the FAT32 root directory's cluster chain. */
     private static final int MAX_ROOT_CLUSTERS = 100;
 
@@ -37,17 +40,18 @@ final class Vfat implements FilesystemFormat {
         Filesystem.Builder tags = new Filesystem.Builder();
         if (bs.getShort(0x16) != 0) {  // FAT12/16: a fixed root directory after the FATs
             long rootStart = (reserved + fatSectors) * sectorSize;
+            int ebpb = bs.get(0x26) & 0xff;
             tags.add("SEC_TYPE", "msdos")
-                    .add("LABEL_FATBOOT", bootLabel(bs, 0x2B))
+                    .add("LABEL_FATBOOT", ebpb == EBPB_FULL ? bootLabel(bs, 0x2B) : null)
                     .add("LABEL", findLabel(device, rootStart, bs.getShort(0x11) & 0xffff))
-                    .add("UUID", serial(bs, 0x27));
+                    .add("UUID", ebpb == EBPB_FULL || ebpb == EBPB_SERIAL ? serial(bs, 0x27) : null);
         } else if (bs.getInt(0x24) != 0) {  // FAT32: the root directory is a cluster chain
             if (!fsinfoValid(device, bs, sectorSize)) {
                 return null;
             }
-            tags.add("LABEL_FATBOOT", bootLabel(bs, 0x47))
+            tags.add("LABEL_FATBOOT", (bs.get(0x42) & 0xff) == EBPB_FULL ? bootLabel(bs, 0x47) : null)
                     .add("LABEL", fat32RootLabel(device, bs, sectorSize, reserved, fatSectors))
-                    .add("UUID", serial(bs, 0x43));
+                    .add("UUID", serial(bs, 0x43));  // blkid reads FAT32's serial whatever the signature
         }
         // With neither FAT size set, blkid still says vfat but reads no label or serial.
         return tags.blockSize(sectorSize).type("vfat");

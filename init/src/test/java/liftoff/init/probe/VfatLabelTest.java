@@ -74,6 +74,22 @@ class VfatLabelTest {
         assertEquals(fat32("\u0090SP 32", "\u00e9t\u00e9 32"), tags(fat32));
     }
 
+    /**
+     * LABEL_FATBOOT and the serial are in the boot sector's extended BPB, whose signature says what
+     * it holds: 0x29 both, 0x28 only the serial, anything else neither. FAT32's serial is read
+     * whatever the signature says.
+     */
+    @Test
+    void theExtendedBootSignatureSaysWhatTheBootSectorHolds() throws IOException {
+        List<Map.Entry<String, String>> serialOnly = List.of(entry("SEC_TYPE", "msdos"), entry("LABEL", "EFI"),
+                entry("UUID", "1234-ABCD"), entry("BLOCK_SIZE", "512"), entry("TYPE", "vfat"));
+        assertEquals(serialOnly, tags(sample("fat16", 0x26, "\u0028")));
+        List<Map.Entry<String, String>> neither = List.of(entry("SEC_TYPE", "msdos"), entry("LABEL", "EFI"),
+                entry("BLOCK_SIZE", "512"), entry("TYPE", "vfat"));
+        assertEquals(neither, tags(sample("fat16", 0x26, "\u0000")));
+        assertEquals(fat32(null, "ESP 32"), tags(sample("fat32", 0x42, "\u0000")));
+    }
+
     /** Sample {@code name} with {@code bytes} (one char per byte) written at {@code offset}. */
     private Path sample(String name, long offset, String bytes) throws IOException {
         Path image = Samples.unpack(name, Files.createTempDirectory(dir, name));
