@@ -38,7 +38,8 @@ class BlkidCommandTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
+    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "ext4-trailing-vt-ff",
+                            "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
                             "fat12-mlabel-cp850", "fat16-code-page-bytes", "fat16-no-name-entry", "fat32-no-name-entry",
                             "fat32-mlabel-e5", "fat16-ebpb-serial-only", "fat12-no-ebpb", "fat32-no-ebpb",
                             "squashfs", "erofs", "swap", "swap-8k-big-endian", "swap-64k-big-endian", "luks1", "luks2",
@@ -168,6 +169,8 @@ class BlkidCommandTest {
             case "ext4-quoted-label" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "a\"b\\c",
                     "-U", uuid, file, "8M");
             case "ext4-utf8-label" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "rööt\tfs",
+                    "-U", uuid, file, "8M");
+            case "ext4-trailing-vt-ff" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "root\u000b\u000c",
                     "-U", uuid, file, "8M");
             case "jbd" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-O", "journal_dev", "-L", "journal", "-U", uuid,
                     file, "8M");

@@ -40,8 +40,9 @@ final class Fields {
         return TagText.decode(bytes);
     }
 
+    /** C's isspace, which blkid trims with: space, \t, \n, \v, \f and \r. */
     private static boolean isBlank(byte c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        return c == ' ' || (c >= '\t' && c <= '\r');
     }
 
     /** Byte positions of a UUID's text form, -1 for a dash: stored in byte order (ext4, xfs…). */

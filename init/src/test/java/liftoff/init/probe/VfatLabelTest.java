@@ -74,6 +74,14 @@ class VfatLabelTest {
         assertEquals(fat32("\u0090SP 32", "\u00e9t\u00e9 32"), tags(fat32));
     }
 
+    /** Trailing whitespace as C's isspace has it (space, \t, \n, \v, \f, \r) goes from both labels. */
+    @Test
+    void trailingWhitespaceIsWhatCCallsSpace() throws IOException {
+        Path fat16 = sample("fat16", FAT16_ROOT_ENTRY, "AB\u000b\u000c\t\r\n    ");
+        write(fat16, FAT16_BOOT_LABEL, "BOOT\u000b\u000c");
+        assertEquals(fat16("BOOT", "AB"), tags(fat16));
+    }
+
     /**
      * LABEL_FATBOOT and the serial are in the boot sector's extended BPB, whose signature says what
      * it holds: 0x29 both, 0x28 only the serial, anything else neither. FAT32's serial is read
