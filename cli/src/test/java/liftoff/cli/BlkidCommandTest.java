@@ -41,7 +41,7 @@ class BlkidCommandTest {
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "ext4-trailing-vt-ff",
                             "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
                             "fat12-mlabel-cp850", "fat16-code-page-bytes", "fat16-no-name-entry", "fat32-no-name-entry",
-                            "fat32-mlabel-e5", "fat16-ebpb-serial-only", "fat12-no-ebpb", "fat32-no-ebpb",
+                            "fat32-mlabel-e5", "fat16-ebpb-serial-only", "fat12-no-ebpb", "fat32-no-ebpb", "fat16-leading-blanks",
                             "squashfs", "erofs", "swap", "swap-8k-big-endian", "swap-64k-big-endian", "luks1", "luks2",
                             "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
@@ -201,6 +201,11 @@ class BlkidCommandTest {
                 // The extended boot signature: 0x29 (as mkfs writes it) announces serial and label, 0x28 the serial.
                 byte signature = (byte) (kind.endsWith("serial-only") ? 0x28 : 0);
                 poke(image, fat.equals("fat32") ? 0x42 : 0x26, new byte[] {signature});
+            }
+            case "fat16-leading-blanks" -> {  // kept in LABEL, trimmed from LABEL_FATBOOT
+                Files.move(make("fat16"), image);
+                setRootLabelEntry(image, "FAT16", "  ROOT".getBytes(StandardCharsets.US_ASCII));
+                poke(image, 0x2B, " \u000b\u000cBOOT".getBytes(StandardCharsets.US_ASCII));
             }
             case "fat16-code-page-bytes" -> {
                 Files.move(make("fat16"), image);

@@ -25,6 +25,18 @@ final class Fields {
      * does; null when it is empty. Its bytes are kept as they are (see {@link TagText}).
      */
     static String label(ByteBuffer b, int offset, int max) {
+        return trimmed(b, offset, max, false);
+    }
+
+    /**
+     * As {@link #label}, leading whitespace removed too: blkid's rule for the labels it sets besides
+     * LABEL (LABEL_FATBOOT).
+     */
+    static String extraLabel(ByteBuffer b, int offset, int max) {
+        return trimmed(b, offset, max, true);
+    }
+
+    private static String trimmed(ByteBuffer b, int offset, int max, boolean leading) {
         int end = 0;
         while (end < max && b.get(offset + end) != 0) {
             end++;
@@ -32,11 +44,15 @@ final class Fields {
         while (end > 0 && isBlank(b.get(offset + end - 1))) {
             end--;
         }
-        if (end == 0) {
+        int start = 0;
+        while (leading && start < end && isBlank(b.get(offset + start))) {
+            start++;
+        }
+        if (start == end) {
             return null;
         }
-        byte[] bytes = new byte[end];
-        b.get(offset, bytes);
+        byte[] bytes = new byte[end - start];
+        b.get(offset + start, bytes);
         return TagText.decode(bytes);
     }
 

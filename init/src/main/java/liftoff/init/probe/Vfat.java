@@ -162,10 +162,11 @@ final class Vfat implements FilesystemFormat {
 
     /**
      * The boot sector's 11-byte copy of the label unless it is the "NO NAME" placeholder, which
-     * blkid drops only here: a root-directory entry that says NO NAME is what LABEL is.
+     * blkid drops only here: a root-directory entry that says NO NAME is what LABEL is. Being an
+     * extra label, it loses leading whitespace too.
      */
     private static String bootLabel(ByteBuffer bs, int offset) {
-        return Fields.hasMagic(bs, offset, NO_NAME) ? null : Fields.label(bs, offset, 11);
+        return Fields.hasMagic(bs, offset, NO_NAME) ? null : Fields.extraLabel(bs, offset, 11);
     }
 
     /** FAT32 demands a known FSInfo signature (or an all-zero one, some formatters leave it so). */

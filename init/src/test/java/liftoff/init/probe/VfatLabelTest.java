@@ -82,6 +82,14 @@ class VfatLabelTest {
         assertEquals(fat16("BOOT", "AB"), tags(fat16));
     }
 
+    /** Leading whitespace goes from LABEL_FATBOOT only, which blkid sets as an extra label, not the LABEL. */
+    @Test
+    void leadingWhitespaceGoesFromTheBootSectorLabelOnly() throws IOException {
+        Path fat16 = sample("fat16", FAT16_ROOT_ENTRY, "  AB");
+        write(fat16, FAT16_BOOT_LABEL, " \u000b\u000cBOOT");
+        assertEquals(fat16("BOOT", "  AB"), tags(fat16));
+    }
+
     /**
      * LABEL_FATBOOT and the serial are in the boot sector's extended BPB, whose signature says what
      * it holds: 0x29 both, 0x28 only the serial, anything else neither. FAT32's serial is read
