@@ -26,6 +26,10 @@ truncate -s 40M fat32.img && mkfs.vfat -F 32 -i 0BADCAFE -n 'ESP 32' fat32.img >
 mksquashfs tree squashfs.img -quiet -noappend
 mkfs.erofs --quiet -U 22222222-3333-4444-5555-666666666666 erofs.img tree
 truncate -s 4M swap.img && mkswap -q -L swap0 -U 11111111-2222-3333-4444-555555555555 swap.img 2>/dev/null
+# A big-endian machine's swap with 8 KiB pages: mkswap writes the header in the host's byte order, so
+# version 1 and the last page (511) are rewritten big-endian, as mkswap --endianness=big (2.39+) writes them.
+truncate -s 4M swap-be.img && mkswap -q -p 8192 -L swap-be -U 66666666-7777-4888-9999-aaaaaaaaaaaa swap-be.img 2>/dev/null
+printf '\0\0\0\1\0\0\1\377' | dd of=swap-be.img bs=1 seek=1024 conv=notrunc status=none
 printf pass >key
 luks() {  # luks VERSION UUID [--label LABEL]
     truncate -s 20M "luks$1.img"
@@ -51,6 +55,7 @@ sample fat32 fat32.img $((1024 * 1024))
 sample squashfs squashfs.img 4096
 sample erofs erofs.img 8192
 sample swap swap.img 4096
+sample swap-be swap-be.img 8192
 sample luks1 luks1.img 4096
 sample luks2 luks2.img 4096
 sample gpt gpt.img $((34 * 512))

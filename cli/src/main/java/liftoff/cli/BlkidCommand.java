@@ -3,6 +3,7 @@ package liftoff.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Partition;
 import liftoff.init.probe.Probe;
+import liftoff.init.probe.TagText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -89,12 +91,13 @@ public final class BlkidCommand implements Callable<Integer> {
     }
 
     /**
-     * blkid's safe_print: the value in double quotes, its UTF-8 bytes made printable ASCII the
-     * way cat -v does (M- for bytes >= 128, ^X for control characters), '"' and '\' escaped.
+     * blkid's safe_print: the value in double quotes, its bytes as they are on disk made printable
+     * ASCII the way cat -v does (M- for bytes >= 128, ^X for control characters), '"' and '\'
+     * escaped. A FAT label's code-page bytes print so too, as blkid prints them.
      */
     private static void append(StringBuilder line, String name, String value) {
         line.append(' ').append(name).append("=\"");
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : TagText.bytes(value)) {
             int c = b & 0xff;
             if (c >= 128) {
                 line.append("M-");

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import java.util.regex.Pattern;
 import liftoff.init.probe.Partition;
 import liftoff.init.probe.PartitionTable;
 import liftoff.init.probe.Probe;
+import liftoff.init.probe.TagText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code liftoff blkid} against util-linux blkid on images the real mkfs tools make now, with fresh
  * UUIDs each run: the whole output line must be identical, and the low-level probe's
- * ({@code blkid -p -o export}) values must agree field by field.
+ * ({@code blkid -p -o export}) values must agree field by field, byte for byte.
  */
 class BlkidCommandTest {
 
@@ -34,8 +38,12 @@ class BlkidCommandTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
-                            "squashfs", "erofs", "swap", "luks1", "luks2", "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
+    @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-quoted-label", "ext4-utf8-label", "ext4-trailing-vt-ff",
+                            "jbd", "xfs", "btrfs", "fat12", "fat16", "fat32",
+                            "fat12-mlabel-cp850", "fat16-code-page-bytes", "fat16-no-name-entry", "fat32-no-name-entry",
+                            "fat32-mlabel-e5", "fat16-ebpb-serial-only", "fat12-no-ebpb", "fat32-no-ebpb", "fat16-leading-blanks",
+                            "squashfs", "erofs", "swap", "swap-8k-big-endian", "swap-64k-big-endian", "luks1", "luks2",
+                            "luks2-primary-wiped", "gpt", "gpt-primary-damaged", "dos"})
     void printsWhatBlkidPrints(String kind) throws IOException {
         Path image = make(kind);
         String theirs = HostTools.run(dir, "blkid", "-c", "/dev/null", image.toString()).strip();
@@ -43,10 +51,12 @@ class BlkidCommandTest {
         assertEquals(0, ours.exitCode, ours.err);
         assertEquals(theirs, ours.out.strip());
 
-        Map<String, String> lowLevel = export(HostTools.run(dir, "blkid", "-p", "-d", "-o", "export", image.toString()));
+        Map<String, String> lowLevel = export(HostTools.runForBytes(dir, "blkid", "-p", "-d", "-o", "export", image.toString()));
         Map<String, String> probed = Probe.tags(image, null);
-        for (String key : List.of("TYPE", "UUID", "UUID_SUB", "LABEL", "BLOCK_SIZE", "PTUUID", "PTTYPE")) {
-            assertEquals(lowLevel.get(key), probed.get(key), key + " of " + kind);
+        for (String key : List.of("TYPE", "SEC_TYPE", "UUID", "UUID_SUB", "LABEL_FATBOOT", "LABEL", "BLOCK_SIZE",
+                                  "PTUUID", "PTTYPE")) {
+            String value = probed.get(key);
+            assertEquals(lowLevel.get(key), value == null ? null : latin1(TagText.bytes(value)), key + " of " + kind);
         }
     }
 
@@ -172,6 +182,8 @@ class BlkidCommandTest {
                     "-U", uuid, file, "8M");
             case "ext4-utf8-label" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "rööt\tfs",
                     "-U", uuid, file, "8M");
+            case "ext4-trailing-vt-ff" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-t", "ext4", "-L", "root\u000b\u000c",
+                    "-U", uuid, file, "8M");
             case "jbd" -> HostTools.run(dir, "mke2fs", "-q", "-F", "-O", "journal_dev", "-L", "journal", "-U", uuid,
                     file, "8M");
             case "xfs" -> {
@@ -186,11 +198,48 @@ class BlkidCommandTest {
                 sparse(image, 40);
                 HostTools.run(dir, "mkfs.vfat", "-F", kind.substring(3), "-n", kind.toUpperCase(), file);
             }
+            case "fat12-mlabel-cp850" -> {
+                Files.move(make("fat12"), image);
+                HostTools.run(dir, "mlabel", "-i", file, "::CAFÉ");  // mtools writes code page 850: É is 0x90
+            }
+            case "fat32-mlabel-e5" -> {
+                Files.move(make("fat32"), image);
+                // Õ is 0xE5 in code page 850; the directory entry stores a leading 0xE5 as 0x05.
+                HostTools.run(dir, "mlabel", "-i", file, "::ÕRIGIN");
+            }
+            case "fat16-ebpb-serial-only", "fat12-no-ebpb", "fat32-no-ebpb" -> {
+                String fat = kind.substring(0, 5);
+                Files.move(make(fat), image);
+                // The extended boot signature: 0x29 (as mkfs writes it) announces serial and label, 0x28 the serial.
+                byte signature = (byte) (kind.endsWith("serial-only") ? 0x28 : 0);
+                poke(image, fat.equals("fat32") ? 0x42 : 0x26, new byte[] {signature});
+            }
+            case "fat16-leading-blanks" -> {  // kept in LABEL, trimmed from LABEL_FATBOOT
+                Files.move(make("fat16"), image);
+                setRootLabelEntry(image, "FAT16", "  ROOT".getBytes(StandardCharsets.US_ASCII));
+                poke(image, 0x2B, " \u000b\u000cBOOT".getBytes(StandardCharsets.US_ASCII));
+            }
+            case "fat16-code-page-bytes" -> {
+                Files.move(make("fat16"), image);
+                setRootLabelEntry(image, "FAT16", new byte[] {'C', 'A', 'F', (byte) 0xE9, ' ', (byte) 0x90});
+                poke(image, 0x2B, new byte[] {(byte) 0xFF, (byte) 0xFE});  // the boot sector's copy
+            }
+            case "fat16-no-name-entry", "fat32-no-name-entry" -> {  // only the boot sector's NO NAME means none
+                String fat = kind.substring(0, 5);
+                Files.move(make(fat), image);
+                setRootLabelEntry(image, fat.toUpperCase(), "NO NAME    ".getBytes(StandardCharsets.US_ASCII));
+            }
             case "squashfs" -> HostTools.run(dir, "mksquashfs", tree().toString(), file, "-quiet", "-noappend");
             case "erofs" -> HostTools.run(dir, "mkfs.erofs", "--quiet", "-U", uuid, file, tree().toString());
             case "swap" -> {
                 sparse(image, 4);
                 HostTools.run(dir, "mkswap", "-q", "-L", "swap0", "-U", uuid, file);
+            }
+            case "swap-8k-big-endian", "swap-64k-big-endian" -> {
+                sparse(image, 4);
+                String pageSize = kind.startsWith("swap-8k") ? "8192" : "65536";
+                HostTools.run(dir, "mkswap", "-q", "-p", pageSize, "-L", "swap be", "-U", uuid, file);
+                swapHeaderBigEndian(image);
             }
             case "luks1", "luks2" -> {
                 sparse(image, 20);
@@ -231,6 +280,52 @@ class BlkidCommandTest {
         return image;
     }
 
+    /**
+     * Rewrites the numbers of mkswap's header (version, last page, bad-page count) big-endian, as
+     * mkswap on a big-endian machine writes them (util-linux 2.39 has --endianness=big for this).
+     */
+    private static void swapHeaderBigEndian(Path image) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            byte[] numbers = new byte[12];
+            file.seek(1024);
+            file.readFully(numbers);
+            ByteBuffer b = ByteBuffer.wrap(numbers);
+            for (int at = 0; at < numbers.length; at += 4) {
+                b.putInt(at, Integer.reverseBytes(b.getInt(at)));
+            }
+            file.seek(1024);
+            file.write(numbers);
+        }
+    }
+
+    /**
+     * Overwrites the start of the root directory's volume-label entry that mkfs.vfat wrote for
+     * {@code label}: its 11 space-padded bytes followed by the volume-label attribute (0x08), past
+     * the boot sector, which has a copy of its own.
+     */
+    private static void setRootLabelEntry(Path image, String label, byte[] bytes) throws IOException {
+        byte[] entry = Arrays.copyOf(String.format("%-11s", label).getBytes(StandardCharsets.US_ASCII), 12);
+        entry[11] = 0x08;
+        byte[] head = new byte[(int) Math.min(Files.size(image), 2 << 20)];
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "r")) {
+            file.readFully(head);
+        }
+        for (int at = 512; at + entry.length <= head.length; at++) {
+            if (Arrays.equals(head, at, at + entry.length, entry, 0, entry.length)) {
+                poke(image, at, bytes);
+                return;
+            }
+        }
+        throw new AssertionError("no volume-label entry " + label + " in " + image);
+    }
+
+    private static void poke(Path image, long offset, byte[] bytes) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.seek(offset);
+            file.write(bytes);
+        }
+    }
+
     private void sparse(Path image, int mib) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
             file.setLength(mib * 1024L * 1024);
@@ -246,6 +341,10 @@ class BlkidCommandTest {
         return tree;
     }
 
+    private static String latin1(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
     private record Result(int exitCode, String out, String err) {
     }
 
@@ -256,10 +355,13 @@ class BlkidCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    /** blkid -d -o export output: NAME=value lines, values raw (-d: neither M- encoding nor escapes). */
-    private static Map<String, String> export(String text) {
+    /**
+     * blkid -d -o export output: NAME=value lines, values raw (-d: neither M- encoding nor escapes),
+     * each as its bytes, one char per byte.
+     */
+    private static Map<String, String> export(byte[] output) {
         Map<String, String> tags = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
+        for (String line : latin1(output).split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 tags.put(line.substring(0, eq), line.substring(eq + 1));

@@ -29,6 +29,15 @@ final class HostTools {
 
     /** As {@link #run(Path, String...)}, feeding {@code stdin} to the command. */
     static String runWithInput(Path dir, String stdin, String... command) {
+        return new String(execute(dir, stdin, command), StandardCharsets.UTF_8);
+    }
+
+    /** As {@link #run(Path, String...)}, for output that is bytes rather than UTF-8 text. */
+    static byte[] runForBytes(Path dir, String... command) {
+        return execute(dir, null, command);
+    }
+
+    private static byte[] execute(Path dir, String stdin, String... command) {
         String tool = command[0];
         if (!onPath(tool)) {
             fail(tool + " is not installed: install the Debian package " + packageOf(tool)
@@ -44,10 +53,10 @@ final class HostTools {
                 process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] out = process.getInputStream().readAllBytes();
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                fail(String.join(" ", command) + " failed: " + err + out);
+                fail(String.join(" ", command) + " failed: " + err + new String(out, StandardCharsets.UTF_8));
             }
             return out;
         } catch (IOException e) {
@@ -72,8 +81,8 @@ final class HostTools {
         for (List<String> entry : List.of(
                 List.of("blkid", "util-linux"), List.of("sfdisk", "fdisk"), List.of("mke2fs", "e2fsprogs"),
                 List.of("mkfs.xfs", "xfsprogs"), List.of("mkfs.btrfs", "btrfs-progs"),
-                List.of("mkfs.vfat", "dosfstools"), List.of("mksquashfs", "squashfs-tools"),
-                List.of("mkfs.erofs", "erofs-utils"), List.of("mkswap", "util-linux"),
+                List.of("mkfs.vfat", "dosfstools"), List.of("mlabel", "mtools"),
+                List.of("mksquashfs", "squashfs-tools"), List.of("mkfs.erofs", "erofs-utils"), List.of("mkswap", "util-linux"),
                 List.of("cryptsetup", "cryptsetup-bin"), List.of("sgdisk", "gdisk"), List.of("losetup", "mount"))) {
             if (entry.get(0).equals(tool)) {
                 return entry.get(1);

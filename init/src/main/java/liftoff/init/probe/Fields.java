@@ -1,7 +1,6 @@
 package liftoff.init.probe;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /** Decoders for the field shapes superblocks share: magics, C strings, UUIDs. */
 final class Fields {
@@ -22,10 +21,22 @@ final class Fields {
     }
 
     /**
-     * A NUL-terminated label of at most {@code max} bytes, UTF-8, with trailing whitespace removed
-     * as blkid does; null when it is empty.
+     * A NUL-terminated label of at most {@code max} bytes, with trailing whitespace removed as blkid
+     * does; null when it is empty. Its bytes are kept as they are (see {@link TagText}).
      */
     static String label(ByteBuffer b, int offset, int max) {
+        return trimmed(b, offset, max, false);
+    }
+
+    /**
+     * As {@link #label}, leading whitespace removed too: blkid's rule for the labels it sets besides
+     * LABEL (LABEL_FATBOOT).
+     */
+    static String extraLabel(ByteBuffer b, int offset, int max) {
+        return trimmed(b, offset, max, true);
+    }
+
+    private static String trimmed(ByteBuffer b, int offset, int max, boolean leading) {
         int end = 0;
         while (end < max && b.get(offset + end) != 0) {
             end++;
@@ -33,16 +44,21 @@ final class Fields {
         while (end > 0 && isBlank(b.get(offset + end - 1))) {
             end--;
         }
-        if (end == 0) {
+        int start = 0;
+        while (leading && start < end && isBlank(b.get(offset + start))) {
+            start++;
+        }
+        if (start == end) {
             return null;
         }
-        byte[] bytes = new byte[end];
-        b.get(offset, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        byte[] bytes = new byte[end - start];
+        b.get(offset + start, bytes);
+        return TagText.decode(bytes);
     }
 
+    /** C's isspace, which blkid trims with: space, \t, \n, \v, \f and \r. */
     private static boolean isBlank(byte c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        return c == ' ' || (c >= '\t' && c <= '\r');
     }
 
     /** Byte positions of a UUID's text form, -1 for a dash: stored in byte order (ext4, xfs…). */

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * What a superblock says about itself: blkid's tags (LABEL, UUID, UUID_SUB, SEC_TYPE,
- * LABEL_FATBOOT, BLOCK_SIZE, TYPE) in the order blkid prints them for that format.
+ * LABEL_FATBOOT, BLOCK_SIZE, TYPE) in the order blkid prints them for that format. A label that is
+ * not UTF-8 keeps its bytes as {@link TagText} escapes.
  */
 public record Filesystem(Map<String, String> tags) {
 

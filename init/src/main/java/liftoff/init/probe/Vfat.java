@@ -19,6 +19,12 @@ final class Vfat implements FilesystemFormat {
     private static final int ATTR_VOLUME_ID = 0x08;
     private static final int ATTR_DIR = 0x10;
     private static final int ATTR_LONG_NAME = 0x0F;
+    private static final int ENTRY_FREE = 0xE5;
+    /** How a directory entry stores a first byte 0xE5, which would mark it free. */
+    private static final int ENTRY_E5 = 0x05;
+    /** Extended boot signatures: 0x29 announces serial, label and type string; 0x28 the serial only. */
+    private static final int EBPB_FULL = 0x29;
+    private static final int EBPB_SERIAL = 0x28;
     /** blkid's bound on following the FAT32 root directory's cluster chain. */
     private static final int MAX_ROOT_CLUSTERS = 100;
 
@@ -34,17 +40,18 @@ final class Vfat implements FilesystemFormat {
         Filesystem.Builder tags = new Filesystem.Builder();
         if (bs.getShort(0x16) != 0) {  // FAT12/16: a fixed root directory after the FATs
             long rootStart = (reserved + fatSectors) * sectorSize;
+            int ebpb = bs.get(0x26) & 0xff;
             tags.add("SEC_TYPE", "msdos")
-                    .add("LABEL_FATBOOT", volumeLabel(bs, 0x2B))
+                    .add("LABEL_FATBOOT", ebpb == EBPB_FULL ? bootLabel(bs, 0x2B) : null)
                     .add("LABEL", findLabel(device, rootStart, bs.getShort(0x11) & 0xffff))
-                    .add("UUID", serial(bs, 0x27));
+                    .add("UUID", ebpb == EBPB_FULL || ebpb == EBPB_SERIAL ? serial(bs, 0x27) : null);
         } else if (bs.getInt(0x24) != 0) {  // FAT32: the root directory is a cluster chain
             if (!fsinfoValid(device, bs, sectorSize)) {
                 return null;
             }
-            tags.add("LABEL_FATBOOT", volumeLabel(bs, 0x47))
+            tags.add("LABEL_FATBOOT", (bs.get(0x42) & 0xff) == EBPB_FULL ? bootLabel(bs, 0x47) : null)
                     .add("LABEL", fat32RootLabel(device, bs, sectorSize, reserved, fatSectors))
-                    .add("UUID", serial(bs, 0x43));
+                    .add("UUID", serial(bs, 0x43));  // blkid reads FAT32's serial whatever the signature
         }
         // With neither FAT size set, blkid still says vfat but reads no label or serial.
         return tags.blockSize(sectorSize).type("vfat");
@@ -140,19 +147,26 @@ final class Vfat implements FilesystemFormat {
             }
             int attr = dir.get(entry + 11) & 0x3F;
             boolean hasCluster = dir.getShort(entry + 20) != 0 || dir.getShort(entry + 26) != 0;
-            if (first == 0xE5 || hasCluster || attr == ATTR_LONG_NAME) {
+            if (first == ENTRY_FREE || hasCluster || attr == ATTR_LONG_NAME) {
                 continue;  // deleted, a real file, or a long-name fragment
             }
             if ((attr & (ATTR_VOLUME_ID | ATTR_DIR)) == ATTR_VOLUME_ID) {
-                return volumeLabel(dir, entry);
+                if (first == ENTRY_E5) {
+                    dir.put(entry, (byte) ENTRY_FREE);  // a label starting with code-page byte 0xE5
+                }
+                return Fields.label(dir, entry, 11);  // "NO NAME" too: it is the label here
             }
         }
         return null;
     }
 
-    /** An 11-byte label unless it is the "NO NAME" placeholder. */
-    private static String volumeLabel(ByteBuffer b, int offset) {
-        return Fields.hasMagic(b, offset, NO_NAME) ? null : Fields.label(b, offset, 11);
+    /**
+     * The boot sector's 11-byte copy of the label unless it is the "NO NAME" placeholder, which
+     * blkid drops only here: a root-directory entry that says NO NAME is what LABEL is. Being an
+     * extra label, it loses leading whitespace too.
+     */
+    private static String bootLabel(ByteBuffer bs, int offset) {
+        return Fields.hasMagic(bs, offset, NO_NAME) ? null : Fields.extraLabel(bs, offset, 11);
     }
 
     /** FAT32 demands a known FSInfo signature (or an all-zero one, some formatters leave it so). */

@@ -1,7 +1,6 @@
 package liftoff.init.root;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import liftoff.init.probe.BlockDevice;
 import liftoff.init.probe.BlockDevices;
 import liftoff.init.probe.Filesystem;
 import liftoff.init.probe.Partition;
+import liftoff.init.probe.TagText;
 
 /**
  * The /dev/disk/by-uuid, by-label, by-partuuid and by-partlabel links udev makes, made from
@@ -55,24 +55,30 @@ public final class DiskLinks {
     /**
      * util-linux's blkid_encode_string, which udev uses for these names: ASCII letters, digits and
      * {@code #+-.:=@_} stay, as do valid multi-byte UTF-8 characters; every other byte, the
-     * backslash and '/' included, becomes {@code \xHH}.
+     * backslash and '/' included, becomes {@code \xHH}: so do a byte that is not UTF-8 (a FAT
+     * label's code page) and the UTF-8 bytes of the noncharacters blkid does not count as valid.
      */
     public static String encode(String name) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < name.length(); ) {
             int c = name.codePointAt(i);
             i += Character.charCount(c);
-            if (c >= 0x80 && c != 0xFFFD) {
+            if (c >= 0x80 && TagText.escapedByte(c) < 0 && !isNoncharacter(c)) {
                 out.appendCodePoint(c);
             } else if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || "#+-.:=@_".indexOf(c) >= 0) {
                 out.append((char) c);
             } else {
-                for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+                for (byte b : TagText.bytes(Character.toString(c))) {
                     out.append(String.format("\\x%02x", b & 0xff));
                 }
             }
         }
         return out.toString();
+    }
+
+    /** U+FDD0-U+FDEF and U+xxFFFF, which blkid's utf8_unichar_valid_range rejects. */
+    private static boolean isNoncharacter(int c) {
+        return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFF) == 0xFFFF;
     }
 
     private static Partition partitionEntry(BlockDevices devices, BlockDevice device) {

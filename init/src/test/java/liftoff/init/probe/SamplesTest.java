@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class SamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ext2", "ext3", "ext4", "xfs", "btrfs", "fat16", "fat32", "squashfs", "erofs",
-                            "swap", "luks1", "luks2", "gpt", "dos"})
+                            "swap", "swap-be", "luks1", "luks2", "gpt", "dos"})
     void readsWhatBlkidReads(String sample) throws IOException {
         Path image = Samples.unpack(sample, dir);
         assertEquals(Samples.expectedTags(sample), Samples.actualTags(image));
@@ -40,7 +41,7 @@ class SamplesTest {
      */
     @ParameterizedTest
     @CsvSource({"ext2, 2048", "ext4, 2048", "xfs, 512", "btrfs, 69632", "fat16, 512", "fat32, 1024",
-                "squashfs, 96", "erofs, 4096", "swap, 4096", "luks2, 512", "gpt, 17408", "dos, 512"})
+                "squashfs, 96", "erofs, 4096", "swap, 4096", "swap-be, 8192", "luks2, 512", "gpt, 17408", "dos, 512"})
     void truncatedSuperblockIsUnknown(String sample, int needed) throws IOException {
         Path image = Samples.unpack(sample, dir);
         truncate(image, needed);
@@ -57,7 +58,7 @@ class SamplesTest {
      */
     @ParameterizedTest
     @CsvSource({"ext4, 1080", "xfs, 0", "btrfs, 65600", "fat16, 11", "squashfs, 0", "erofs, 1024",
-                "swap, 4086", "luks1, 0", "luks2, 0", "gpt, 512", "dos, 510"})
+                "swap, 4086", "swap-be, 8182", "luks1, 0", "luks2, 0", "gpt, 512", "dos, 510"})
     void flippedMagicIsUnknown(String sample, int magic) throws IOException {
         Path image = Samples.unpack(sample, dir);
         flip(image, magic);
@@ -86,12 +87,25 @@ class SamplesTest {
     }
 
     /**
+     * blkid reads a swap header's LABEL and UUID only while the header's padding words 32 and 33
+     * (bytes 1196 to 1203) are zero, its guard against garbage; the swap itself is still found.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1196, 1203})
+    void swapHeaderWithGarbageInItsPaddingHasNoLabelOrUuid(int offset) throws IOException {
+        Path image = Samples.unpack("swap", dir);
+        write(image, offset, 1);
+        assertEquals(List.of(Map.entry("TYPE", "swap")), Samples.actualTags(image));
+    }
+
+    /**
      * Every byte of each header overwritten in turn with 0xff and then with 0x00: the probers may
      * answer anything but must never throw, since a damaged disk must not stop the boot.
      */
     @ParameterizedTest
     @CsvSource({"ext4, 1024, 1024", "xfs, 0, 512", "btrfs, 65536, 1024", "fat16, 0, 512", "fat32, 0, 1024",
-                "squashfs, 0, 96", "erofs, 1024, 128", "swap, 1024, 64", "luks2, 0, 512",
+                "squashfs, 0, 96", "erofs, 1024, 128", "swap, 1024, 64",
+                "swap-be, 1024, 64", "luks2, 0, 512",
                 "gpt, 0, 1024", "dos, 0, 512"})
     void damagedHeadersNeverThrow(String sample, int from, int length) throws IOException {
         Path image = Samples.unpack(sample, dir);

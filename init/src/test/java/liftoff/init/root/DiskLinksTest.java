@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import liftoff.init.probe.FakeSysfs;
 import liftoff.init.probe.Samples;
+import liftoff.init.probe.TagText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,5 +63,16 @@ class DiskLinksTest {
         assertEquals("root\\x20ü", DiskLinks.encode("root ü"));
         assertEquals("#+-.:=@_", DiskLinks.encode("#+-.:=@_"));
         assertEquals("\\x24\\x2a\\x09", DiskLinks.encode("$*\t"));
+    }
+
+    /**
+     * Label bytes as blkid -p -o udev encoded them in ID_FS_LABEL_ENC: a code-page byte that is not
+     * UTF-8 (0xE9, é in Latin-1) as \xe9, U+FFFD kept, the noncharacters U+FFFF and U+FDD0 escaped.
+     */
+    @Test
+    void bytesThatAreNotUtf8AreEscapedOneByOne() {
+        byte[] label = {(byte) 0xE9, (byte) 0xEF, (byte) 0xBF, (byte) 0xBF, (byte) 0xEF, (byte) 0xB7, (byte) 0x90,
+                ' ', (byte) 0xEF, (byte) 0xBF, (byte) 0xBD, (byte) 0xEF, (byte) 0xBF, (byte) 0xBE};
+        assertEquals("\\xe9\\xef\\xbf\\xbf\\xef\\xb7\\x90\\x20\uFFFD\uFFFE", DiskLinks.encode(TagText.decode(label)));
     }
 }
