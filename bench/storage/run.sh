@@ -2,15 +2,17 @@
 # Boot time from /init to the mounted root with the root disk on NVMe and on virtio-scsi: liftoff's
 # generic image beside initramfs-tools (udev) and dracut, each booted on the same disk. The images,
 # the root disk (ext4, its /sbin/init prints REAL-ROOT and dmesg) and the QEMU settings are those of
-# ../shared/bench/boot/run.sh (which boots virtio-blk only); this script only changes the bus.
+# bench/boot/boot-systems.sh (which boots virtio-blk only; it builds them here); this script only
+# changes the bus.
 #   bench/storage/run.sh [-n BOOTS]        writes bench/storage/results.md
 # Needs root (mkinitramfs, dracut), dracut-core for the dracut rows, and a built liftoff.
+# KVER: the kernel under test (default: the newest /boot/vmlinuz-*-cloud-amd64, as boot-systems.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SHARED=${LIFTOFF_SHARED:-$ROOT/../shared}
 export BOOTBENCH_WORK=${BOOTBENCH_WORK:-/var/tmp/bootbench}
 WORK=$BOOTBENCH_WORK
-KVER=${KVER:-6.1.0-56-cloud-amd64}
+newest=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1)
+export KVER=${KVER:-${newest#/boot/vmlinuz-}}
 KERNEL=/boot/vmlinuz-$KVER
 RESULTS=$ROOT/bench/storage/results.md
 N=1
@@ -18,12 +20,12 @@ if [ "${1:-}" = -n ]; then N=$2; shift 2; fi
 
 anchors=initramfs-tools
 command -v dracut >/dev/null && anchors+=,dracut-nosystemd
-bash "$SHARED/bench/boot/run.sh" --build-only --only "$anchors" >&2
+bash "$ROOT/bench/boot/boot-systems.sh" --build-only --only "$anchors" >&2
 mkdir -p "$WORK/images" "$WORK/storage"
-"$ROOT/liftoff" build -o "$WORK/images/liftoff.img" >&2
+"$ROOT/liftoff" build --kernel-version "$KVER" -o "$WORK/images/liftoff.img" >&2
 uuid=$(blkid -s UUID -o value "$WORK/root.img")
 
-# The same machine as the shared script's, with the disk on another controller.
+# The same machine as boot-systems.sh's, with the disk on another controller.
 boot() {   # boot SYSTEM BUS RUN -> one TSV row on stdout
     local system=$1 bus=$2 run=$3 log=$WORK/storage/$1-$2-$3.log disk=$WORK/storage/root.img device
     cp --sparse=always "$WORK/root.img" "$disk"
@@ -63,7 +65,7 @@ done
     echo "# Boot to the mounted root on NVMe and virtio-scsi"
     echo
     echo "\`bench/storage/run.sh -n $N\`, $(date -u +%Y-%m-%d). Kernel $KVER; the root disk, the anchor images"
-    echo "and the QEMU settings of ../shared/bench/boot/run.sh (\`-accel tcg -icount shift=0,sleep=off"
+    echo "and the QEMU settings of bench/boot/boot-systems.sh (\`-accel tcg -icount shift=0,sleep=off"
     echo "-machine pc -cpu qemu64 -smp 1 -m 1024\`, \`idle=poll\`, \`root=UUID=$uuid rw\`), the disk as"
     echo "\`-device nvme\` or \`virtio-scsi-pci\` + \`scsi-hd\`. Times are the kernel's (virtual s since"
     echo "kernel start): \`Run /init\`, the kernel's \`EXT4-fs (...): mounted\` line, and the root's"

@@ -22,17 +22,18 @@ import picocli.CommandLine;
 
 /**
  * {@code liftoff bench boot}: builds liftoff images (one per --compress) for the kernel under test,
- * then runs the boot benchmark script (bench/boot/run.sh of the shared reference: QEMU TCG with
- * -icount, the same root disk for every system) with those images beside the anchor systems, and
- * adds what the build took to its report.
+ * then runs the checkout's boot benchmark, bench/boot/boot-systems.sh (QEMU TCG with -icount, the
+ * same root disk for every system), with those images beside the anchor systems, and adds what the
+ * build took to its report.
  */
 @Command(name = "boot", mixinStandardHelpOptions = true,
         description = {"Boot liftoff images beside other initramfs systems and report the boot times.",
-                "Builds the liftoff images, boots them and busybox, klibc, tiny-initramfs and initramfs-tools with",
-                "the shared boot benchmark, and writes a markdown report with the table.",
-                "Words after -- go to the benchmark script (e.g. -- --reuse)."})
+                "Builds the liftoff images, boots them beside busybox, klibc, tiny-initramfs, initramfs-tools and",
+                "dracut with bench/boot/boot-systems.sh, and writes a markdown report with the table.",
+                "Words after -- go to the benchmark script (e.g. -- --reuse; see its --help)."})
 final class BenchBootCommand implements Callable<Integer> {
-    static final String ANCHORS = "busybox-sh,klibc-sh,tiny-initramfs,initramfs-tools,initramfs-tools-list";
+    /** busybox-sh checks the rw root with e2fsck as liftoff does; busybox-sh-nofsck shows what that check costs. */
+    static final String ANCHORS = "busybox-sh,busybox-sh-nofsck,klibc-sh,tiny-initramfs,initramfs-tools,initramfs-tools-list";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -58,19 +59,20 @@ final class BenchBootCommand implements Callable<Integer> {
     Path results;
 
     @Option(names = "--script", paramLabel = "FILE",
-            description = "the benchmark script (default: $LIFTOFF_BENCH_BOOT, else ../shared/bench/boot/run.sh beside this checkout)")
+            description = "the benchmark script (default: bench/boot/boot-systems.sh of this checkout)")
     Path script;
 
-    @Parameters(paramLabel = "RUN.SH-OPTION", description = "passed on to the benchmark script")
+    @Parameters(paramLabel = "SCRIPT-OPTION", description = "passed on to the benchmark script")
     List<String> scriptOptions = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        Path runSh = script != null ? script : defaultScript();
-        if (runSh == null || !Files.isRegularFile(runSh)) {
-            err.println("liftoff bench boot: no benchmark script " + (runSh == null ? "" : runSh + " ")
-                    + "(give --script or LIFTOFF_BENCH_BOOT)");
+        String home = System.getProperty("liftoff.home");
+        Path scriptFile = script != null ? script : home != null ? defaultScript(Path.of(home)) : null;
+        if (scriptFile == null || !Files.isRegularFile(scriptFile)) {
+            err.println("liftoff bench boot: no benchmark script " + (scriptFile == null ? "" : scriptFile + " ")
+                    + "(run ./liftoff of a checkout, or give --script)");
             return 2;
         }
         String kver = kernelVersion != null ? kernelVersion : Kernel.newestInstalled().version();
@@ -79,7 +81,7 @@ final class BenchBootCommand implements Callable<Integer> {
         Files.createDirectories(work);
 
         Map<String, String> built = new LinkedHashMap<>();   // system name -> report line
-        List<String> command = new ArrayList<>(List.of("bash", runSh.toString(), "-n", Integer.toString(boots)));
+        List<String> command = new ArrayList<>(List.of("bash", scriptFile.toString(), "-n", Integer.toString(boots)));
         List<String> systems = new ArrayList<>(anchors.isBlank() ? List.of() : List.of(anchors.split(",")));
         for (String compress : compressions.isEmpty() ? List.of("none") : compressions) {
             String name = "liftoff-" + compress;
@@ -110,12 +112,9 @@ final class BenchBootCommand implements Callable<Integer> {
         return status;
     }
 
-    /** $LIFTOFF_BENCH_BOOT, else ../shared/bench/boot/run.sh beside the checkout ./liftoff runs from. */
-    private static Path defaultScript() {
-        String env = System.getenv("LIFTOFF_BENCH_BOOT");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String home = System.getProperty("liftoff.home");
-        return home == null ? null : Path.of(home).resolveSibling("shared").resolve("bench/boot/run.sh");
+    /** The benchmark of the checkout ./liftoff runs from. */
+    static Path defaultScript(Path checkout) {
+        return checkout.resolve("bench/boot/boot-systems.sh");
     }
 
     private Path defaultResults() {

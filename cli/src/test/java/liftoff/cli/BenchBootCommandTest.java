@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,8 +17,8 @@ import picocli.CommandLine;
 
 /**
  * The verb's own work: building the images and handing them to the benchmark script with the kernel
- * they were built for. The script here records what it was given and writes a report as run.sh does;
- * booting the anchors takes many minutes and belongs to the benchmark itself, not the unit tests.
+ * they were built for. The script here records what it was given and writes a report as the benchmark
+ * does; booting the anchors takes many minutes and belongs to the benchmark itself, not the unit tests.
  */
 class BenchBootCommandTest {
     private final StringWriter err = new StringWriter();
@@ -57,6 +58,20 @@ class BenchBootCommandTest {
         assertTrue(report.startsWith("# report\n"), report);
         assertTrue(report.matches("(?s).*\\| liftoff-none \\| none \\| [\\d,]+ \\| [\\d,]+ \\| [\\d.]+ \\|\n.*"), report);
         assertTrue(report.matches("(?s).*\\| liftoff-zstd \\| zstd \\| [\\d,]+ \\| [\\d,]+ \\| [\\d.]+ \\|\n"), report);
+    }
+
+    @Test
+    void theDefaultScriptIsTheCheckoutsOwnAndKnowsEveryDefaultAnchor() throws Exception {
+        Path checkout = Path.of("..").toAbsolutePath().normalize();   // the tests run in cli/
+        Path script = BenchBootCommand.defaultScript(checkout);
+        assertEquals(checkout.resolve("bench/boot/boot-systems.sh"), script);
+
+        Process list = new ProcessBuilder("bash", script.toString(), "--list").redirectErrorStream(true).start();
+        String systems = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, list.waitFor(), systems);
+        for (String anchor : BenchBootCommand.ANCHORS.split(",")) {
+            assertTrue(systems.lines().anyMatch(line -> line.startsWith(anchor + " ")), anchor + " is not listed:\n" + systems);
+        }
     }
 
     @Test
