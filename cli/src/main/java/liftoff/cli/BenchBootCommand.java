@@ -15,10 +15,10 @@ import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
 import liftoff.image.JavaRuntime;
 import liftoff.image.qemu.Kernel;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code liftoff bench boot}: builds liftoff images (one per --compress) for the kernel under test,

@@ -10,11 +10,11 @@ import liftoff.cpio.Compression;
 import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
 import liftoff.image.JavaRuntime;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code liftoff build}: an initramfs with the Java init, for this machine's kernel or another. */
 @Command(name = "build",
@@ -45,15 +45,15 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--module", paramLabel = "NAME", description = "a module, alias or group (storage) with its dependencies; repeatable")
     List<String> modules = new ArrayList<>();
 
-    @Option(names = "--include", paramLabel = "SRC[:DST]", converter = IncludeConverter.class,
+    @Option(names = "--include", paramLabel = "SRC[:DST]",
             description = "an extra file or directory; repeatable")
     List<BuildConfig.Include> includes = new ArrayList<>();
 
-    @Option(names = "--rescue", paramLabel = "none|busybox", converter = RescueConverter.class,
+    @Option(names = "--rescue", paramLabel = "none|busybox",
             description = "ship a static busybox as the rescue shell")
     BuildConfig.Rescue rescue;
 
-    @Option(names = "--compress", paramLabel = "ALG[:LEVEL]", converter = CompressionConverter.class,
+    @Option(names = "--compress", paramLabel = "ALG[:LEVEL]",
             description = "none, lz4, zstd, gzip, xz, with a level for gzip, zstd, xz (zstd:19)")
     Compression.Setting compress;
 
@@ -90,39 +90,5 @@ final class BuildCommand implements Callable<Integer> {
         if (microcode != null) cfg = cfg.withMicrocode(microcode);
         if (hostonly != null) cfg = cfg.withHostonly(hostonly);
         return cfg;
-    }
-
-    /** Picocli prints a TypeConversionException's message alone after "Invalid value for option ...: ". */
-    static final class IncludeConverter implements CommandLine.ITypeConverter<BuildConfig.Include> {
-        @Override
-        public BuildConfig.Include convert(String value) {
-            try {
-                return BuildConfig.Include.parse(value);
-            } catch (IOException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    static final class RescueConverter implements CommandLine.ITypeConverter<BuildConfig.Rescue> {
-        @Override
-        public BuildConfig.Rescue convert(String value) {
-            try {
-                return BuildConfig.Rescue.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    static final class CompressionConverter implements CommandLine.ITypeConverter<Compression.Setting> {
-        @Override
-        public Compression.Setting convert(String value) {
-            try {
-                return Compression.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

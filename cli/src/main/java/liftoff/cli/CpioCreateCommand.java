@@ -19,10 +19,10 @@ import liftoff.cpio.NamedOutputStream;
 import liftoff.cpio.SourceDateEpoch;
 import liftoff.cpio.Spec;
 import liftoff.cpio.TreeSource;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code liftoff cpio create}: one archive from directories and/or a gen_init_cpio spec. */
 @Command(name = "create", mixinStandardHelpOptions = true,

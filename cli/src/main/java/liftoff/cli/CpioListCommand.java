@@ -16,10 +16,10 @@ import liftoff.cpio.ImageReader;
 import liftoff.cpio.Modes;
 import liftoff.cpio.NamedOutputStream;
 import liftoff.cpio.Segment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code liftoff cpio list}: names (raw bytes, one a line), {@code cpio -tv} lines, or the segment table. */
 @Command(name = "list", mixinStandardHelpOptions = true,

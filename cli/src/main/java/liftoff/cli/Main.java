@@ -1,6 +1,8 @@
 package liftoff.cli;
 
 import java.util.concurrent.Callable;
+import liftoff.cpio.Compression;
+import liftoff.image.BuildConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,6 +46,22 @@ public final class Main implements Callable<Integer> {
         cli.getSubcommands().get("switch-root").setStopAtPositional(true);
         cli.setUsageHelpWidth(USAGE_WIDTH).setUsageHelpAutoWidth(true);
         cli.setExecutionExceptionHandler(new Errors());
+        cli.registerConverter(Compression.Setting.class, value -> converted(value, Compression::parse));
+        cli.registerConverter(BuildConfig.Rescue.class, value -> converted(value, BuildConfig.Rescue::parse));
+        cli.registerConverter(BuildConfig.Include.class, value -> converted(value, BuildConfig.Include::parse));
         return cli;
+    }
+
+    /** A parser that throws for a bad value, as picocli's converter: "Invalid value for option '--x': WHY". */
+    private interface Parser<T> {
+        T parse(String value) throws Exception;
+    }
+
+    private static <T> T converted(String value, Parser<T> parser) {
+        try {
+            return parser.parse(value);
+        } catch (Exception e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 }

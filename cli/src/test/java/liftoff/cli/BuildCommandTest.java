@@ -42,11 +42,11 @@ class BuildCommandTest {
     @Test
     void optionsOverrideTheConfigFileAsTypedValues() throws IOException {
         Path config = Files.writeString(dir.resolve("liftoff.conf"), "COMPRESS=xz\nRESCUE=none\nMICROCODE=yes\n");
-        BuildCommand build = new BuildCommand();
-        new CommandLine(build).parseArgs("-o", dir.resolve("initrd.img").toString(), "--config", config.toString(),
+        CommandLine cli = Main.commandLine();
+        cli.parseArgs("build", "-o", dir.resolve("initrd.img").toString(), "--config", config.toString(),
                 "--compress", "zstd:19", "--rescue", "busybox", "--include", "/etc/hostname:/etc/initrd-hostname",
                 "--module", "virtio_blk", "--no-microcode", "--hostonly");
-        BuildConfig typed = build.config();
+        BuildConfig typed = ((BuildCommand) cli.getSubcommands().get("build").getCommand()).config();
         assertEquals("zstd:19", typed.compress().toString());
         assertEquals(BuildConfig.Rescue.BUSYBOX, typed.rescue());
         assertEquals(List.of(new BuildConfig.Include(Path.of("/etc/hostname"), "/etc/initrd-hostname")), typed.includes());
