@@ -20,6 +20,7 @@ import liftoff.handover.MountInfo;
 import liftoff.handover.OldRootCleaner;
 import liftoff.handover.SwitchRoot;
 import liftoff.init.cmdline.Cmdline;
+import liftoff.init.luks.KernelCipher;
 import liftoff.init.luks.LuksOptions;
 import liftoff.init.modules.Coldplug;
 import liftoff.init.modules.DeviceEvents;
@@ -71,6 +72,7 @@ final class Training {
         rehearseVerity();
         LuksOptions.from(Cmdline.parse("rd.luks.uuid=0a1b2c3d-0000-4000-8000-000000000002 rd.luks.name="
                 + "0a1b2c3d-0000-4000-8000-000000000002=root rd.luks.options=discard"));
+        KernelCipher.of("aes-xts-plain64").moduleAliases();
         Memory.summary();
         FilesystemModules.registered("ext4");
         // A writable root is checked first: the process spawn, with a run that checks nothing.
