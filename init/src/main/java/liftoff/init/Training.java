@@ -79,6 +79,7 @@ final class Training {
         Fsck.verdict(Fsck.run(List.of("/usr/sbin/e2fsck", "-V"), new Log()));
         try {
             SwitchRoot.checkInit("/", "/init");
+            SwitchRoot.checkInitRuns("/", "/init");   // the image's own: a #! script run by /jre/bin/java
         } catch (HandoverException e) {
             System.out.println("training: " + e.getMessage());
         }
