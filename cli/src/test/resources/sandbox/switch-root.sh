@@ -56,6 +56,8 @@ ln -s ../sbin/real-init "$NEWSTAGE/etc/init-link"          # absolute-free, rela
 ln -s /sbin/real-init "$NEWSTAGE/sbin/init"                # absolute: must resolve inside NEWROOT
 printf '#!/bin/busybox sh\necho never\n' > "$NEWSTAGE/sbin/not-executable"
 chmod 644 "$NEWSTAGE/sbin/not-executable"
+printf '#!/usr/bin/python3\nprint("never")\n' > "$NEWSTAGE/sbin/python-init"   # the host has it, NEWROOT not
+chmod 755 "$NEWSTAGE/sbin/python-init"
 
 # ---- the old root
 OLDSTAGE=$W/oldstage

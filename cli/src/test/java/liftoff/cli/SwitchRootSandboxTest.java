@@ -86,6 +86,13 @@ class SwitchRootSandboxTest {
     }
 
     @Test
+    void refusesAnInitTheKernelCouldNotRunInTheNewRoot() throws Exception {
+        Run run = sandbox("tmpfs", "tmpfs", Map.of(), "/newroot", "/sbin/python-init");
+        run.assertRefusedWithNothingChanged("cannot start the interpreter /usr/bin/python3 of /sbin/python-init:"
+                + " it does not exist in the new root /newroot");
+    }
+
+    @Test
     void resolvesTheInitsSymlinksInsideTheNewRoot() throws Exception {
         // /etc/init-link -> ../sbin/real-init exists only in the new root, never in the old one.
         Run run = sandbox("tmpfs", "tmpfs", Map.of(), "/newroot", "/etc/init-link");

@@ -275,7 +275,7 @@ public final class ImageLayout {
         if (config.hostonly()) {
             requested = hostOnlyModules(config, kernelVersion, notes);
         }
-        List<String> ciphers = Crypttab.cipherModules(Crypttab.HOST, notes::add);
+        List<String> ciphers = Crypttab.ciphers(Crypttab.HOST, notes::add);
         KernelModules.Selection selection =
                 KernelModules.select(config.modulesDir(), kernelVersion, requested, ciphers, config.firmwareDir());
         notes.addAll(selection.notes());

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import liftoff.init.luks.KernelCipher;
 import liftoff.init.modules.ModuleDatabase;
 
 /**
@@ -44,8 +45,8 @@ public final class KernelModules {
                     "nls_cp437", "nls_ascii", "nls_utf8"),   // FAT's default codepage and character sets
             // dm-verity roots (roothash=): device-mapper, the target, and sha512 (sha1/sha256 are usually built in).
             "verity", List.of("dm_mod", "dm_verity", "sha512_generic"),
-            // LUKS (rd.luks.*): device-mapper, dm-crypt and the cipher modes cryptsetup's defaults use.
-            "crypt", List.of("dm_mod", "dm_crypt", "ecb", "xts", "cbc", "essiv"));
+            // LUKS (rd.luks.*): device-mapper and dm-crypt; with dm-crypt come its ciphers' modules (select).
+            "crypt", List.of("dm_mod", "dm_crypt"));
 
     /**
      * Groups whose modules ship in the image but are not loaded at once (nor by coldplug: they serve no
@@ -54,6 +55,9 @@ public final class KernelModules {
      * alone pulls in raid6_pq, which benchmarks its algorithms).
      */
     static final Set<String> ON_DEMAND_GROUPS = Set.of("filesystems", "verity", "crypt");
+
+    /** The device-mapper target of LUKS volumes: a selection with it gets its ciphers' modules (select). */
+    static final String DM_CRYPT = "dm_crypt";
 
     /**
      * What a configuration without MODULES gets: every disk driver, every root filesystem, dm-verity
@@ -101,10 +105,16 @@ public final class KernelModules {
     }
 
     /**
-     * The same, plus {@code wanted}: names that help when this kernel has them (the cipher drivers
-     * of the host's encrypted devices) and are skipped with a note when it does not.
+     * The same, plus {@code hostCiphers}: the dm-crypt ciphers of the build host's encrypted devices
+     * ("serpent-xts-plain64", from /etc/crypttab). A selection with dm_crypt also gets the modules of
+     * those ciphers and of cryptsetup's defaults ({@link KernelCipher#CRYPTSETUP_DEFAULTS}), as
+     * initramfs-tools' cryptroot hook adds them: dm-crypt asks the kernel's crypto API for "xts(aes)"
+     * when its table loads, the crypto API asks modprobe for "crypto-xts", and the initramfs has no
+     * modprobe, so without the modules in the image the table fails with ENOENT. They ship on demand
+     * (the init loads them by alias when it opens a LUKS device); those this kernel has built in need
+     * nothing, and a name with no module is a note.
      */
-    public static Selection select(Path modulesBase, String kernelVersion, List<String> requested, List<String> wanted,
+    public static Selection select(Path modulesBase, String kernelVersion, List<String> requested, List<String> hostCiphers,
             Path firmwareDir) throws IOException {
         ModuleDatabase database = ModuleDatabase.load(modulesBase.resolve(kernelVersion));
         List<String> notes = new ArrayList<>();
@@ -121,11 +131,12 @@ public final class KernelModules {
                 optional.addAll(group);
             }
         }
-        for (String name : wanted) {
-            if (names.contains(name)) continue;
-            names.add(name);
-            bootNames.add(name);
-            optional.add(name);
+        if (names.stream().map(ModuleDatabase::normalize).anyMatch(DM_CRYPT::equals)) {
+            for (String alias : cipherModules(database, hostCiphers, notes)) {
+                if (names.contains(alias)) continue;
+                names.add(alias);
+                optional.add(alias);
+            }
         }
         for (String name : new LinkedHashSet<>(names)) {
             if (database.isBuiltin(name)) {
@@ -152,6 +163,28 @@ public final class KernelModules {
         database.loadOrder(bootNames, name -> { }).forEach(m -> onDemand.remove(m.name()));
         return new Selection(database, kernelVersion, modules, eager, Set.copyOf(onDemand),
                 firmware(database, modules, firmwareDir, notes), notes);
+    }
+
+    /**
+     * The modules.alias names ("crypto-xts") of the modules that cryptsetup's default ciphers and
+     * {@code hostCiphers} need, for those this kernel has a module for; a note for each other one.
+     */
+    private static List<String> cipherModules(ModuleDatabase database, List<String> hostCiphers, List<String> notes) {
+        String kernelVersion = database.kernelDir().getFileName().toString();
+        Set<String> aliases = new LinkedHashSet<>();
+        Set<String> absent = new LinkedHashSet<>();
+        Set<String> ciphers = new LinkedHashSet<>(KernelCipher.CRYPTSETUP_DEFAULTS);
+        ciphers.addAll(hostCiphers);
+        for (String spec : ciphers) {
+            for (String alias : KernelCipher.of(spec).moduleAliases()) {
+                if (!database.findAll(alias).isEmpty()) {
+                    aliases.add(alias);
+                } else if (absent.add(alias)) {
+                    notes.add(alias + " (for " + spec + "): no module in " + kernelVersion + " (built in, or not in this kernel)");
+                }
+            }
+        }
+        return List.copyOf(aliases);
     }
 
     /** The firmware files {@code modules} declare and the host has; a note for each one it lacks. */

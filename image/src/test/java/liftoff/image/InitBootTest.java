@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.UUID;
 import liftoff.image.qemu.BootMarker;
@@ -132,7 +135,11 @@ class InitBootTest {
 
     /** The boot fails with {@code reason} and {@code detail} on the console, then the busybox shell answers. */
     private static void assertRescueShellAfter(String append, String reason, String detail) throws Exception {
-        try (QemuProcess vm = qemu(withBusybox, append).disk(bareDisk).start()) {
+        assertRescueShellAfter(bareDisk, append, reason, detail);
+    }
+
+    private static void assertRescueShellAfter(Path disk, String append, String reason, String detail) throws Exception {
+        try (QemuProcess vm = qemu(withBusybox, append).disk(disk).start()) {
             Console console = vm.console();
             console.await(reason, BOOT);
             console.await(detail, Duration.ofSeconds(30));
@@ -156,22 +163,36 @@ class InitBootTest {
     }
 
     @Test
-    void anInitThatCannotBeExecutedLeavesPid1InAShellOfTheNewRoot() throws Exception {
-        // The init passes every check (an executable regular file) but is no program: execve fails
-        // after the switch, when there is no way back. PID 1 must not exit.
-        Path disk = work.resolve("broken-init.img");
+    void anInitScriptWhoseInterpreterIsMissingEndsInTheRescueShell() throws Exception {
+        // An executable regular file, so it is chosen; but the kernel could not run it: found before the switch.
+        Path disk = work.resolve("python-init.img");
         DemoRoot.standard().writeTo(disk);
-        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda init=/broken liftoff.break=premount").disk(disk).start()) {
+        Path script = Files.writeString(work.resolve("python-init"), "#!/usr/bin/python3\nprint('up')\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process debugfs = new ProcessBuilder("debugfs", "-w", "-R", "write " + script + " /python-init", disk.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(debugfs.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, debugfs.waitFor(), out);
+        assertRescueShellAfter(disk, "root=/dev/vda init=/python-init",
+                "liftoff: cannot boot: cannot start the interpreter /usr/bin/python3 of /python-init:", "it does not exist in the new root /newroot");
+    }
+
+    @Test
+    void anInitThatCannotBeExecutedAfterTheSwitchLeavesPid1InAShellOfTheNewRoot() throws Exception {
+        // The init passes every check, then execve fails after the switch, when there is no way back: a process
+        // started in the preswitch shell holds /sbin/init open for writing (ETXTBSY). PID 1 must not exit.
+        Path disk = work.resolve("busy-init.img");
+        DemoRoot.standard().writeTo(disk);
+        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda rw liftoff.break=preswitch").disk(disk).start()) {
             Console console = vm.console();
             console.await("(liftoff rescue) # ", BOOT);
-            console.type("mount /dev/vda /newroot && echo garbage > /newroot/broken && chmod 755 /newroot/broken"
-                    + " && umount /newroot && echo prepared-$((1 + 1))\n");
-            console.await("prepared-2", Duration.ofSeconds(60));
+            console.type("busybox sleep 600 >> /newroot/sbin/init & echo held-$((1 + 1))\n");
+            console.await("held-2", Duration.ofSeconds(60));
             console.type("exit\n");
-            console.await("cannot start /broken: execve(\"/broken\"", BOOT);
+            console.await("cannot start /sbin/init: execve(\"/sbin/init\"", BOOT);
             // The next line, "PID 1 must not exit: starting /bin/sh instead", goes to /dev/kmsg after its
             // rate limit is back (restored before the hand-over) and may be dropped; the shell is the proof.
-            console.await("ENOEXEC (Exec format error)", Duration.ofSeconds(30));
+            console.await("ETXTBSY (Text file busy)", Duration.ofSeconds(30));
             console.type("echo shell-pid-$$\n");
             console.await("shell-pid-1", Duration.ofSeconds(60));
             console.type("poweroff -f\n");

@@ -1,6 +1,7 @@
 package liftoff.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,24 @@ class KernelModulesTest {
         var selection = KernelModules.select(MODULES, KVER, List.of("dm_crypt", "verity"), Path.of("/lib/firmware"));
         assertEquals(List.of("dm_mod", "dm_crypt"), ModuleDatabaseTest.names(selection.eager()));
         assertTrue(ModuleDatabaseTest.names(selection.modules()).containsAll(List.of("dm_bufio", "reed_solomon", "dm_verity", "sha512_generic")));
+    }
+
+    @Test
+    void dmCryptBringsTheModulesOfCryptsetupsDefaultCiphers() throws IOException {
+        // An explicit list, as `liftoff build --module virtio_pci --module virtio_blk --module dm_crypt`: the table of an
+        // aes-xts-plain64 volume needs xts(aes), which the crypto API builds from xts over ecb(aes), and aes-cbc-essiv:sha256
+        // needs essiv. cbc and the generic aes and sha256 are built into this kernel.
+        var selection = KernelModules.select(MODULES, KVER, List.of("virtio_pci", "virtio_blk", "dm_crypt"), Path.of("/lib/firmware"));
+        List<String> modules = ModuleDatabaseTest.names(selection.modules());
+        assertTrue(modules.containsAll(List.of("xts", "ecb", "essiv", "aesni_intel", "sha256_ssse3")), modules.toString());
+        // They are loaded when a LUKS device is opened, not at every boot, and coldplug does not load aesni_intel by the CPU's modalias.
+        assertTrue(selection.onDemand().containsAll(List.of("xts", "ecb", "essiv", "aesni_intel")), selection.onDemand().toString());
+        assertEquals(List.of("dm_mod", "dm_crypt"), ModuleDatabaseTest.names(selection.eager()));
+        assertTrue(selection.notes().contains("crypto-cbc (for aes-cbc-essiv:sha256): no module in " + KVER
+                + " (built in, or not in this kernel)"), selection.notes().toString());
+        // No dm-crypt, no ciphers.
+        assertFalse(ModuleDatabaseTest.names(KernelModules.select(MODULES, KVER, List.of("virtio_blk"), Path.of("/lib/firmware")).modules())
+                .contains("xts"));
     }
 
     @Test

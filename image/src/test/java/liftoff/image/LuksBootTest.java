@@ -125,6 +125,64 @@ class LuksBootTest {
         assertFalse(exit.console().contains("Passphrase for"), "no prompt with a working key file");
     }
 
+    /** An image with only these modules (and the key file), for {@code kernel} with its modules under {@code modulesDir}. */
+    private static Path imageWith(String name, Path modulesDir, String... modules) throws Exception {
+        BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("RESCUE", "busybox")
+                .with("INCLUDE", work.resolve("root.key") + ":/etc/luks/root.key")
+                .with("MODULES_DIR", modulesDir.toString()).with("MODULES", String.join(" ", modules));
+        Path initrd = work.resolve(name + "-initrd.img");
+        new ImageBuilder(work.resolve("cache"), 0, line -> { }).build(config, initrd);
+        return initrd;
+    }
+
+    @Test
+    void anImageWithAnExplicitModuleListNamingDmCryptOpensADefaultLuks2Volume() throws Exception {
+        // liftoff build --module virtio_pci --module virtio_blk --module dm_crypt: the cipher's modules come with dm_crypt.
+        Path initrd = imageWith("explicit", Path.of("/lib/modules"), "virtio_pci", "virtio_blk", "dm_crypt");
+        Path disk = encryptedRoot("explicit", PBKDF2, false, "key file contents\n", "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000");
+        QemuExit exit = new Qemu(kernel.image()).initrd(initrd).disk(disk).timeout(BOOT)
+                .append("rd.luks.uuid=" + PBKDF2 + " rd.luks.key=/etc/luks/root.key root=UUID=" + DemoRoot.standard().uuid()).run();
+        assertRealInitOn(exit, "luks-" + PBKDF2);
+        assertTrue(exit.console().contains("cipher aes-xts-plain64: loaded "), exit.console());
+    }
+
+    /**
+     * The kernel's modules as a kernel built without {@code gone} would have them: modules.dep and
+     * modules.alias without their lines (the module files stay, unlisted, as in a stale tree).
+     */
+    private static Path modulesWithout(String... gone) throws IOException {
+        Path real = Path.of("/lib/modules", kernel.version());
+        Path copy = Files.createDirectories(work.resolve("modules-without").resolve(kernel.version()));
+        Files.createSymbolicLink(copy.resolve("kernel"), real.resolve("kernel"));
+        Files.copy(real.resolve("modules.builtin"), copy.resolve("modules.builtin"));
+        Files.copy(real.resolve("modules.softdep"), copy.resolve("modules.softdep"));
+        Files.write(copy.resolve("modules.dep"), Files.readAllLines(real.resolve("modules.dep")).stream()
+                .filter(line -> Arrays.stream(gone).noneMatch(module -> line.contains("/" + module + ".ko"))).toList());
+        Files.write(copy.resolve("modules.alias"), Files.readAllLines(real.resolve("modules.alias")).stream()
+                .filter(line -> Arrays.stream(gone).noneMatch(module -> line.endsWith(" " + module.replace('-', '_')))).toList());
+        return copy.getParent();
+    }
+
+    @Test
+    void aCipherTheKernelCannotBuildIsNamedWithTheBuildOptionThatAddsIt() throws Exception {
+        // A kernel without the xts template (and without AES-NI, whose driver has its own xts(aes)): the table load fails
+        // with ENOENT, and the rescue shell says what is missing instead of the bare ioctl error.
+        Path initrd = imageWith("noxts", modulesWithout("xts", "aesni-intel"), "virtio_pci", "virtio_blk", "dm_crypt");
+        Path disk = encryptedRoot("noxts", PBKDF2, false, "key file contents\n", "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000");
+        try (QemuProcess vm = new Qemu(kernel.image()).initrd(initrd).disk(disk).timeout(BOOT)
+                .append("rd.luks.uuid=" + PBKDF2 + " rd.luks.key=/etc/luks/root.key root=UUID=" + DemoRoot.standard().uuid()).start()) {
+            Console console = vm.console();
+            console.await("liftoff: cannot boot: cannot map the LUKS device /dev/vda: the kernel has no \"xts(aes)\""
+                    + " for the cipher aes-xts-plain64: build the image with --module xts (ioctl(", BOOT);
+            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
+            console.type("busybox poweroff -f\n");
+            QemuExit exit = vm.waitFor();
+            assertFalse(exit.timedOut(), exit.console());
+            assertFalse(exit.timeline().reachedRealInit());
+            assertTrue(exit.console().contains("ENOENT"), exit.console());
+        }
+    }
+
     @Test
     void luks1WithThePassphraseTypedOnTheConsole() throws Exception {
         Path disk = encryptedRoot("luks1", LUKS1, true, PASSPHRASE, "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000");

@@ -163,6 +163,35 @@ class VerityBootTest {
     }
 
     @Test
+    void anInitWithABlockThatFailsItsHashEndsInTheRescueShellBeforeTheSwitch() throws Exception {
+        // The filesystem mounts (its metadata is intact) and /sbin/init is an executable file: only reading
+        // it fails, which the exec after the switch would find out with the initramfs already gone.
+        Path tampered = work.resolve("tampered-init.img");
+        Files.copy(data, tampered);
+        long block = Long.parseLong(run(List.of("debugfs", "-R", "bmap /sbin/init 1", tampered.toString())).lines()
+                .filter(line -> line.matches("\\d+")).findFirst().orElseThrow());
+        try (RandomAccessFile f = new RandomAccessFile(tampered.toFile(), "rw")) {
+            f.seek(block * 1024 + 100);   // the init's second 1 KiB block
+            f.write("tampered".getBytes(StandardCharsets.US_ASCII));
+        }
+        try (QemuProcess vm = qemu("roothash=" + rootHash + " systemd.verity_root_data=/dev/vda systemd.verity_root_hash=/dev/vdb")
+                .disk(tampered).disk(hash).start()) {
+            Console console = vm.console();
+            console.await("liftoff: cannot boot: cannot start /sbin/init: reading /newroot/sbin/init failed after 0 bytes:"
+                    + " Input/output error (the exec would fail the same way)", BOOT);
+            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
+            console.type("ls -d /init /jre && echo initramfs-$((40 + 2))\n");
+            console.await("initramfs-42", Duration.ofSeconds(30));
+            console.type("busybox poweroff -f\n");
+            QemuExit exit = vm.waitFor();
+            assertFalse(exit.timedOut(), exit.console());
+            assertFalse(exit.timeline().reachedRealInit());
+            assertTrue(exit.console().matches("(?s).*device-mapper: verity: \\d+:0: data block " + block + " is corrupted.*"), exit.console());
+            assertFalse(exit.console().contains("old root emptied"), exit.console());
+        }
+    }
+
+    @Test
     void aWrongRootHashIsRefusedToo() throws Exception {
         String wrong = (rootHash.charAt(0) == '0' ? "1" : "0") + rootHash.substring(1);
         // The tree's top block no longer matches: the kernel calls it metadata, not data.

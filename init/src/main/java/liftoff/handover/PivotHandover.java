@@ -26,7 +26,7 @@ public final class PivotHandover {
                            Consumer<String> log) throws HandoverException {
         Preflight.requireAbsolute(extraMounts);
         Path root = Preflight.requireMountPoint(newRoot);
-        Preflight.requireExecutableInside(root, init);
+        Preflight.requireRunnableInside(root, init);
         requireNotRootfs();
         if (!putOld.startsWith("/")) throw new HandoverException("--put-old is a path inside the new root and starts with /, not " + putOld);
         Path oldRootDir = root.resolve(putOld.substring(1)).normalize();

@@ -10,7 +10,7 @@ import liftoff.sys.SyscallException;
 /**
  * The checks every hand-over makes before it changes anything, so that a mistake at the console
  * costs a message, not a machine: the new root must be a mount point and the init must be an
- * executable file inside it.
+ * executable file inside it that this kernel can run (InitCheck).
  */
 final class Preflight {
     private Preflight() {}
@@ -46,6 +46,13 @@ final class Preflight {
             throw new HandoverException(init + " in the new root " + root + " is not executable (mode "
                     + String.format("%04o", mode & 07777) + ")" + where);
         }
+        return resolved;
+    }
+
+    /** {@link #requireExecutableInside}, and then that the kernel can run it (InitCheck): its format, machine and every byte. */
+    static Path requireRunnableInside(Path root, String init) throws HandoverException {
+        Path resolved = requireExecutableInside(root, init);
+        InitCheck.verify(root, init);
         return resolved;
     }
 

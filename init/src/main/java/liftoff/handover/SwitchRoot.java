@@ -21,6 +21,14 @@ public final class SwitchRoot {
     }
 
     /**
+     * Refuses an init the kernel could not run after the switch ({@link InitCheck}): not an ELF for
+     * this machine nor a #! script, an interpreter missing or unrunnable, a byte of it unreadable.
+     */
+    public static void checkInitRuns(String newRoot, String init) throws HandoverException {
+        InitCheck.verify(Path.of(newRoot), init);
+    }
+
+    /**
      * Switches to {@code newRoot} and execs {@code init} with {@code args}. Refuses with a
      * {@link HandoverException}, having changed nothing, when the checks fail; returns normally only
      * when the final exec failed in a process that is not PID 1.
@@ -29,7 +37,7 @@ public final class SwitchRoot {
                            Consumer<String> log) throws HandoverException {
         Preflight.requireAbsolute(extraMounts);
         Path root = Preflight.requireMountPoint(newRoot);
-        Preflight.requireExecutableInside(root, init);
+        Preflight.requireRunnableInside(root, init);
 
         ApiMounts.moveUnder(root, ApiMounts.withExtra(extraMounts), log);
 

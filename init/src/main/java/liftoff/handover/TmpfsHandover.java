@@ -41,7 +41,7 @@ public final class TmpfsHandover {
         if (target.getNameCount() != 1) {
             throw new HandoverException("--via-tmpfs mounts the new tmpfs on a top-level directory such as /newroot, not " + target);
         }
-        Preflight.requireExecutableInside(Path.of("/"), init);
+        Preflight.requireRunnableInside(Path.of("/"), init);
 
         try {
             if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(target);

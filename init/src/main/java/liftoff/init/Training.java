@@ -21,6 +21,7 @@ import liftoff.handover.OldRootCleaner;
 import liftoff.handover.SwitchRoot;
 import liftoff.init.cmdline.Cmdline;
 import liftoff.init.cmdline.VerityOptions;
+import liftoff.init.luks.KernelCipher;
 import liftoff.init.modules.Coldplug;
 import liftoff.init.modules.DeviceEvents;
 import liftoff.init.modules.FilesystemModules;
@@ -74,12 +75,14 @@ final class Training {
         rehearseVerity();
         Cmdline.parse("rd.luks.uuid=0a1b2c3d-0000-4000-8000-000000000002 rd.luks.name="
                 + "0a1b2c3d-0000-4000-8000-000000000002=root rd.luks.options=discard rd.luks.key=/etc/luks/root.key").luks().volumes();
+        KernelCipher.of("aes-xts-plain64").moduleAliases();
         Memory.summary();
         FilesystemModules.registered("ext4");
         // A writable root is checked first: the process spawn, with a run that checks nothing.
         Fsck.verdict(Fsck.run(List.of("/usr/sbin/e2fsck", "-V"), new Log()));
         try {
             SwitchRoot.checkInit("/", "/init");
+            SwitchRoot.checkInitRuns("/", "/init");   // the image's own: a #! script run by /jre/bin/java
         } catch (HandoverException e) {
             System.out.println("training: " + e.getMessage());
         }

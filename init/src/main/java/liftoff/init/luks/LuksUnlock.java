@@ -3,6 +3,7 @@ package liftoff.init.luks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import liftoff.init.BootFailure;
 import liftoff.init.Log;
@@ -15,7 +16,9 @@ import liftoff.init.probe.DeviceReader;
 import liftoff.init.root.RootDevice;
 import liftoff.init.root.RootSpec;
 import liftoff.sys.DeviceMapper;
+import liftoff.sys.Errno;
 import liftoff.sys.Keys;
+import liftoff.sys.SyscallException;
 
 /**
  * Opens the LUKS devices the command line names (rd.luks.uuid=, rd.luks.name=) before the root is
@@ -48,7 +51,8 @@ public final class LuksUnlock {
             if (!UnlockProcess.cheap(header)) log.info("expensive keyslots: the key is derived in a second, JIT-compiled JVM");
             key = options.keyPath() != null ? fromKeyFile(header, reader, device, options, log) : null;
             if (key == null) key = fromPassphrase(header, reader, volume, device, log);
-            requireModules(header.segment().cipher(), loader);
+            KernelCipher cipher = KernelCipher.of(header.segment().cipher());
+            requireModules(cipher, loader, log);
             String keyName = CryptTable.keyDescription(header, volume.name());
             DeviceMapper.Target table = CryptTable.target(header.segment(), key.length, keyName, device.toString(), reader.size(),
                     options.discard());
@@ -56,6 +60,8 @@ public final class LuksUnlock {
             int keyInKernel = Keys.add("logon", keyName, key, Keys.PROCESS_KEYRING);
             try {
                 MappedDevice.create(volume.name(), CryptTable.dmUuid(header, volume.name()), false, List.of(table), log);
+            } catch (SyscallException e) {
+                throw tableRefused(device, cipher, e, loader);
             } finally {
                 Keys.unlink(keyInKernel, Keys.PROCESS_KEYRING);
             }
@@ -111,19 +117,33 @@ public final class LuksUnlock {
     }
 
     /**
-     * dm_mod and dm_crypt, and the cipher's mode and IV modules: the kernel would ask modprobe for
-     * "xts(aes)", and there is no modprobe here. xts is built on ecb(aes). A module built into the
-     * kernel is not in the image, which is fine ("not in this image" is ignored).
+     * dm_mod and dm_crypt, and the modules of the cipher's templates and algorithms (KernelCipher):
+     * the kernel would ask modprobe for "crypto-xts", and there is no modprobe here. Only names the
+     * image has a module for are loaded; the others are built in, or missing, which the table load
+     * then tells ({@link #tableRefused}).
      */
-    private static void requireModules(String cipher, ModuleLoader loader) throws BootFailure {
+    private static void requireModules(KernelCipher cipher, ModuleLoader loader, Log log) throws BootFailure {
         MappedDevice.requireTarget(loader, "dm_crypt");
-        for (String part : cipher.split("[-:]")) {
-            List<String> modules = switch (part) {
-                case "xts" -> List.of("ecb", "xts");
-                case "cbc", "essiv" -> List.of(part);
-                default -> List.of();
-            };
-            modules.forEach(loader::loadByName);
+        List<String> loaded = new ArrayList<>();
+        for (String alias : cipher.moduleAliases()) {
+            if (loader.moduleFor(alias) != null) loaded.addAll(loader.loadByName(alias));
         }
+        if (!loaded.isEmpty()) log.info("cipher " + cipher.spec() + ": loaded " + String.join(" ", loaded));
+    }
+
+    /**
+     * A refused dm-crypt table, explained. dm-crypt fails with ENOENT (or EINVAL) when the crypto API
+     * cannot build the cipher, and then /proc/crypto has no entry for it: say which algorithm is
+     * missing and how to put its modules into the image, rather than the bare ioctl error. A part
+     * the kernel has (a built-in template, an algorithm /proc/crypto lists) is not suggested.
+     */
+    private static BootFailure tableRefused(Path device, KernelCipher cipher, SyscallException e, ModuleLoader loader) {
+        boolean cipherMissing = e.call().contains("DM_TABLE_LOAD") && (e.errno() == Errno.ENOENT || e.errno() == Errno.EINVAL)
+                && !MappedDevice.cryptoReady(cipher.algorithm());
+        if (!cipherMissing) return new BootFailure("cannot map the LUKS device " + device + ": " + e.getMessage());
+        List<String> notInImage = cipher.components().stream()
+                .filter(name -> loader.moduleFor("crypto-" + name) == null && !loader.present(name) && !MappedDevice.cryptoReady(name))
+                .toList();
+        return new BootFailure("cannot map the LUKS device " + device + ": " + cipher.missing(notInImage) + " (" + e.getMessage() + ")");
     }
 }

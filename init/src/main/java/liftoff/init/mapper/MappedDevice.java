@@ -59,7 +59,7 @@ public final class MappedDevice {
     }
 
     /** /proc/crypto lists the algorithm by name with "selftest : passed". */
-    private static boolean cryptoReady(String algorithm) {
+    public static boolean cryptoReady(String algorithm) {
         try {
             boolean named = false;
             for (String line : Files.readAllLines(Path.of("/proc/crypto"))) {

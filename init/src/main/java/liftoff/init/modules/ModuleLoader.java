@@ -204,7 +204,7 @@ public final class ModuleLoader {
     }
 
     /** The module {@code name} is, or that an exact alias such as "fs-xfs" names; null when the image has none. */
-    String moduleFor(String name) {
+    public String moduleFor(String name) {
         ModuleDatabase.Module module = database == null ? null : database.find(name);
         return module == null ? null : module.name();
     }

@@ -92,15 +92,26 @@ public final class RootMount {
         return types;
     }
 
-    /** The first init candidate that is an executable file inside the mounted root. */
+    /**
+     * The first init candidate that is an executable file inside the mounted root, once it is known
+     * that the kernel can run it: after the hand-over a failed exec leaves no rescue shell. A
+     * candidate that is there but cannot run is a failure, not a reason to start the next one (a
+     * /bin/sh as PID 1 in place of a damaged /sbin/init).
+     */
     public static String chooseInit(RootOptions options, String root) throws BootFailure {
         List<String> why = new ArrayList<>();
         for (String candidate : options.initCandidates()) {
             try {
                 SwitchRoot.checkInit(root, candidate);
-                return candidate;
             } catch (HandoverException e) {
                 why.add(e.getMessage());
+                continue;
+            }
+            try {
+                SwitchRoot.checkInitRuns(root, candidate);
+                return candidate;
+            } catch (HandoverException e) {
+                throw new BootFailure(e.getMessage());
             }
         }
         throw new BootFailure("no init to start in the root:\n  " + String.join("\n  ", why));
