@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static liftoff.image.qemu.TestBoot.BOOT;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import liftoff.image.TestImages.Image;
 import liftoff.image.qemu.BootMarker;
 import liftoff.image.qemu.Console;
 import liftoff.image.qemu.DemoRoot;
 import liftoff.image.qemu.DiskBus;
-import liftoff.image.qemu.Kernel;
-import liftoff.image.qemu.Qemu;
 import liftoff.image.qemu.QemuExit;
 import liftoff.image.qemu.QemuProcess;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,34 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("qemu")
 class InitBootTest {
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final UUID PARTITION_UUID = UUID.fromString("5eed0000-1111-4222-8333-444455556666");
 
     @TempDir
     static Path work;
-    static Kernel kernel;
-    static Path withBusybox;
-    static Path withoutBusybox;
+    static Image withBusybox;
+    static Image withoutBusybox;
     static Path bareDisk;
     static Path gptDisk;
 
     @BeforeAll
     static void buildImagesAndDisks() throws Exception {
-        kernel = Kernel.newestInstalled();
-        BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kernel.version());
-        ImageBuilder builder = new ImageBuilder(work.resolve("cache"), 0, line -> { });
-        withBusybox = work.resolve("busybox.img");
-        assertTrue(builder.build(config.with("RESCUE", "busybox"), withBusybox).aotCache(), "the AOT cache was trained");
-        withoutBusybox = work.resolve("plain.img");
-        builder.build(config, withoutBusybox);
-        bareDisk = work.resolve("bare.img");
-        DemoRoot.standard().writeTo(bareDisk);
-        gptDisk = work.resolve("gpt.img");
-        DemoRoot.standard().withGpt("liftoff-root").withPartitionUuid(PARTITION_UUID).writeTo(gptDisk);
-    }
-
-    private static Qemu qemu(Path image, String append) {
-        return new Qemu(kernel.image()).initrd(image).append(append).timeout(BOOT);
+        withBusybox = TestImages.build("RESCUE=busybox");
+        assertTrue(withBusybox.aotCache(), "the AOT cache was trained");
+        withoutBusybox = TestImages.build();
+        bareDisk = DemoRoot.standard().writeTo(work.resolve("bare.img"));
+        gptDisk = DemoRoot.standard().withGpt("liftoff-root").withPartitionUuid(PARTITION_UUID).writeTo(work.resolve("gpt.img"));
     }
 
     /** The real init ran as PID 1, the old root was emptied, and / is mounted as asked. */
@@ -61,13 +50,12 @@ class InitBootTest {
         RealRoot.assertReachedOn(exit, rootDevice);
         assertTrue(exit.console().contains("liftoff: old root emptied: ") && exit.console().contains(" 0 mount points kept, 0 failures"),
                 "the initramfs was emptied\n" + exit.console());
-        String rootLine = RealRoot.mountLine(exit);
-        assertTrue(rootLine.contains(readOnly ? " / / ro," : " / / rw,"), rootLine);
+        RealRoot.assertMounted(exit, readOnly);
     }
 
     @Test
     void bootsRootDevVdaReadOnly() throws Exception {
-        QemuExit exit = qemu(withBusybox, "root=/dev/vda").disk(bareDisk).icount(true).run();
+        QemuExit exit = withBusybox.qemu("root=/dev/vda").disk(bareDisk).icount(true).run();
         assertBooted(exit, "/dev/vda", true);
         assertEquals("/dev/vda on /newroot (ext4, ro)", exit.timeline().step(BootMarker.ROOT_MOUNTED).orElseThrow().detail());
         assertTrue(exit.timeline().step(BootMarker.INIT_STARTED).isPresent(), exit.console());
@@ -77,40 +65,40 @@ class InitBootTest {
     @Test
     void bootsRootByUuidReadWriteWithRootfstypeOnABaselineCpu() throws Exception {
         // qemu64 has no AVX: the AOT cache trained on this (AVX-512) host must still load or be refused cleanly.
-        QemuExit exit = qemu(withBusybox, "root=UUID=" + DemoRoot.standard().uuid() + " rootfstype=ext4 rw").disk(bareDisk)
+        QemuExit exit = withBusybox.qemu("root=UUID=" + DemoRoot.standard().uuid() + " rootfstype=ext4 rw").disk(bareDisk)
                 .cpu("qemu64").run();
         assertBooted(exit, "/dev/vda", false);
     }
 
     @Test
     void bootsRootByLabelAfterRootdelayWithAProbedType() throws Exception {
-        QemuExit exit = qemu(withBusybox, "root=LABEL=liftoff-root rootdelay=1").disk(bareDisk).run();
+        QemuExit exit = withBusybox.qemu("root=LABEL=liftoff-root rootdelay=1").disk(bareDisk).run();
         assertBooted(exit, "/dev/vda", true);
         assertTrue(exit.console().contains("liftoff: rootdelay=1: waiting"), exit.console());
     }
 
     @Test
     void bootsAGptPartitionByPartuuidOnNvme() throws Exception {
-        QemuExit exit = qemu(withBusybox, "root=PARTUUID=" + PARTITION_UUID).disk(gptDisk, DiskBus.NVME).run();
+        QemuExit exit = withBusybox.qemu("root=PARTUUID=" + PARTITION_UUID).disk(gptDisk, DiskBus.NVME).run();
         assertBooted(exit, "/dev/nvme0n1p1", true);
     }
 
     @Test
     void bootsAGptPartitionByPartlabelAndPassesInitArguments() throws Exception {
-        QemuExit exit = qemu(withBusybox, "root=PARTLABEL=liftoff-root init=/sbin/init -- a -b").disk(gptDisk).run();
+        QemuExit exit = withBusybox.qemu("root=PARTLABEL=liftoff-root init=/sbin/init -- a -b").disk(gptDisk).run();
         assertBooted(exit, "/dev/vda1", true);
         assertTrue(exit.console().contains("REAL-ROOT args=a -b\n"), exit.console());
     }
 
     @Test
     void aMissingRootDiskEndsInTheBuiltInConsoleWithTheReason() throws Exception {
-        try (QemuProcess vm = qemu(withoutBusybox, "root=/dev/vda liftoff.timeout=2").start()) {
+        try (QemuProcess vm = withoutBusybox.qemu("root=/dev/vda liftoff.timeout=2").start()) {
             Console console = vm.console();
             console.await("liftoff: cannot boot: the root device /dev/vda did not appear within 2 s", BOOT);
             console.await("block devices: none", Duration.ofSeconds(30));
             console.await("(liftoff) # ", Duration.ofSeconds(30));
             console.type("ls /lib/modules\n");
-            console.await(kernel.version(), Duration.ofSeconds(30));
+            console.await(withoutBusybox.kernel().version(), Duration.ofSeconds(30));
             console.type("poweroff\n");
             QemuExit exit = vm.waitFor();
             assertFalse(exit.timedOut(), exit.console());
@@ -132,19 +120,17 @@ class InitBootTest {
 
     /** The boot fails with {@code reason} and {@code detail} on the console, then the busybox shell answers. */
     private static void assertRescueShellAfter(String append, String reason, String detail) throws Exception {
-        try (QemuProcess vm = qemu(withBusybox, append).disk(bareDisk).start()) {
+        try (QemuProcess vm = withBusybox.qemu(append).disk(bareDisk).start()) {
             Console console = vm.console();
             console.await(reason, BOOT);
             console.await(detail, Duration.ofSeconds(30));
-            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
-            console.type("busybox poweroff -f\n");
-            assertFalse(vm.waitFor().timedOut());
+            RescueShell.powerOff(vm);
         }
     }
 
     @Test
     void breakPremountGivesAShellAndLeavingItBootsOn() throws Exception {
-        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda liftoff.break=premount").disk(bareDisk).start()) {
+        try (QemuProcess vm = withBusybox.qemu("root=/dev/vda liftoff.break=premount").disk(bareDisk).start()) {
             Console console = vm.console();
             console.await("(liftoff rescue) # ", BOOT);
             console.type("echo in-rescue-$((40 + 2))\n");
@@ -159,9 +145,8 @@ class InitBootTest {
     void anInitThatCannotBeExecutedLeavesPid1InAShellOfTheNewRoot() throws Exception {
         // The init passes every check (an executable regular file) but is no program: execve fails
         // after the switch, when there is no way back. PID 1 must not exit.
-        Path disk = work.resolve("broken-init.img");
-        DemoRoot.standard().writeTo(disk);
-        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda init=/broken liftoff.break=premount").disk(disk).start()) {
+        Path disk = DemoRoot.standard().writeTo(work.resolve("broken-init.img"));
+        try (QemuProcess vm = withBusybox.qemu("root=/dev/vda init=/broken liftoff.break=premount").disk(disk).start()) {
             Console console = vm.console();
             console.await("(liftoff rescue) # ", BOOT);
             console.type("mount /dev/vda /newroot && echo garbage > /newroot/broken && chmod 755 /newroot/broken"
