@@ -1,22 +1,17 @@
 package liftoff.image;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
+import static liftoff.image.qemu.TestBoot.BOOT;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
+import liftoff.image.TestImages.Image;
 import liftoff.image.qemu.Console;
 import liftoff.image.qemu.DemoRoot;
-import liftoff.image.qemu.Kernel;
 import liftoff.image.qemu.Qemu;
 import liftoff.image.qemu.QemuExit;
 import liftoff.image.qemu.QemuProcess;
@@ -33,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("qemu")
 class LuksBootTest {
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final String PASSPHRASE = "open sesame";
     private static final UUID ARGON2 = UUID.fromString("a2a2a2a2-0000-4000-8000-000000000001");
     private static final UUID PBKDF2 = UUID.fromString("b2b2b2b2-0000-4000-8000-000000000002");
@@ -41,45 +35,21 @@ class LuksBootTest {
 
     @TempDir
     static Path work;
-    static Kernel kernel;
-    static Path image;
+    static Image image;
 
     @BeforeAll
     static void buildImage() throws Exception {
-        kernel = Kernel.newestInstalled();
         Path keyFile = Files.writeString(work.resolve("root.key"), "key file contents\n");
-        BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("RESCUE", "busybox")
-                .with("INCLUDE", keyFile + ":/etc/luks/root.key");
-        image = work.resolve("initrd.img");
-        new ImageBuilder(work.resolve("cache"), 0, line -> { }).build(config, image);
+        image = TestImages.build("RESCUE=busybox", "INCLUDE=" + keyFile + ":/etc/luks/root.key");
     }
 
-    /** The demo root, grown by 32 MiB and encrypted in place; {@code luks1}: its header converted afterwards. */
+    /** The demo root in {@code name}.img, encrypted in place ({@link TestDisks#luks}). */
     private static Path encryptedRoot(String name, UUID uuid, boolean luks1, String secret, String... kdf) throws Exception {
-        Path disk = work.resolve(name + ".img");
-        DemoRoot.standard().writeTo(disk);
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength(f.length() + (32 << 20));
-        }
-        List<String> command = new ArrayList<>(List.of("cryptsetup", "reencrypt", "--encrypt", "--type", "luks2",
-                "--reduce-device-size", "32M", "--batch-mode", "--uuid", uuid.toString(), "--key-file", "-"));
-        command.addAll(Arrays.asList(kdf));
-        command.add(disk.toString());
-        run(secret, command);
-        if (luks1) run("", List.of("cryptsetup", "convert", "--type", "luks1", "--batch-mode", disk.toString()));
-        return disk;
-    }
-
-    private static void run(String input, List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + out);
+        return TestDisks.luks(work.resolve(name + ".img"), uuid, luks1, secret, kdf);
     }
 
     private static Qemu qemu(Path disk, String append) {
-        return new Qemu(kernel.image()).initrd(image).disk(disk).append(append).timeout(BOOT);
+        return image.qemu(append).disk(disk);
     }
 
     private static void assertRealInitOn(QemuExit exit, String mapping) {
@@ -146,10 +116,7 @@ class LuksBootTest {
                 console.await("liftoff: wrong passphrase for /dev/vda (try " + attempt + " of 3)", Duration.ofMinutes(1));
             }
             console.await("liftoff: cannot boot: wrong passphrase for the LUKS device /dev/vda (" + PBKDF2 + "), 3 tries", BOOT);
-            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
-            console.type("ls /dev/mapper; busybox poweroff -f\n");
-            QemuExit exit = vm.waitFor();
-            assertFalse(exit.timedOut(), exit.console());
+            QemuExit exit = RescueShell.powerOff(vm, "ls /dev/mapper");
             assertFalse(exit.timeline().reachedRealInit());
             assertFalse(exit.console().contains("wrong 1"), "a typed passphrase was echoed");
         }
