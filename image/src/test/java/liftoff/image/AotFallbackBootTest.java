@@ -7,13 +7,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
+import liftoff.image.TestImages.Image;
 import liftoff.image.qemu.BootMarker;
 import liftoff.image.qemu.BootTimeline;
 import liftoff.image.qemu.DemoRoot;
-import liftoff.image.qemu.Kernel;
-import liftoff.image.qemu.Qemu;
 import liftoff.image.qemu.QemuExit;
+import liftoff.image.qemu.TestBoot;
 import liftoff.cpio.ArchivePlan;
 import liftoff.cpio.CpioWriter;
 import liftoff.cpio.Format;
@@ -30,24 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("qemu")
 class AotFallbackBootTest {
-    private static final Duration BOOT = Duration.ofMinutes(4);
-
     @TempDir
     static Path work;
-    static Kernel kernel;
-    static Path image;
+    static Image image;
     static Path rejected;
     static Path disk;
 
     @BeforeAll
     static void buildImagesAndDisk() throws Exception {
-        kernel = Kernel.newestInstalled();
-        image = work.resolve("initrd.img");
-        ImageBuilder builder = new ImageBuilder(work.resolve("cache"), 0, line -> { });
-        assertTrue(builder.build(BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()), image).aotCache());
-        rejected = withDamagedCache(image, work.resolve("rejected.img"));
-        disk = work.resolve("root.img");
-        DemoRoot.standard().writeTo(disk);
+        image = TestImages.build();
+        assertTrue(image.aotCache());
+        rejected = withDamagedCache(image.file(), work.resolve("rejected.img"));
+        disk = DemoRoot.standard().writeTo(work.resolve("root.img"));
     }
 
     /**
@@ -68,8 +61,7 @@ class AotFallbackBootTest {
     }
 
     private static QemuExit boot(Path initrd, String cpu) throws Exception {
-        QemuExit exit = new Qemu(kernel.image()).initrd(initrd).disk(disk).cpu(cpu).icount(true)
-                .append("root=/dev/vda").timeout(BOOT).run();
+        QemuExit exit = TestBoot.qemu(image.kernel(), initrd, "root=/dev/vda").disk(disk).cpu(cpu).icount(true).run();
         assertTrue(exit.timeline().reachedRealInit(), exit.console());
         return exit;
     }
@@ -87,12 +79,12 @@ class AotFallbackBootTest {
 
     @Test
     void aCacheTrainedOnTheBuildHostIsUsedOnABaselineCpu() throws Exception {
-        assertCacheUsed(boot(image, "qemu64"));
+        assertCacheUsed(boot(image.file(), "qemu64"));
     }
 
     @Test
     void aCacheTrainedOnTheBuildHostIsUsedOnTheNewestCpu() throws Exception {
-        assertCacheUsed(boot(image, "max"));
+        assertCacheUsed(boot(image.file(), "max"));
     }
 
     @Test

@@ -1,21 +1,20 @@
 package liftoff.image;
 
+import static liftoff.image.qemu.TestBoot.BOOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.UUID;
+import liftoff.image.TestImages.Image;
 import liftoff.image.qemu.BootMarker;
 import liftoff.image.qemu.Console;
 import liftoff.image.qemu.DemoRoot;
 import liftoff.image.qemu.DiskBus;
-import liftoff.image.qemu.Kernel;
-import liftoff.image.qemu.Qemu;
 import liftoff.image.qemu.QemuExit;
 import liftoff.image.qemu.QemuProcess;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,34 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("qemu")
 class InitBootTest {
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final UUID PARTITION_UUID = UUID.fromString("5eed0000-1111-4222-8333-444455556666");
 
     @TempDir
     static Path work;
-    static Kernel kernel;
-    static Path withBusybox;
-    static Path withoutBusybox;
+    static Image withBusybox;
+    static Image withoutBusybox;
     static Path bareDisk;
     static Path gptDisk;
 
     @BeforeAll
     static void buildImagesAndDisks() throws Exception {
-        kernel = Kernel.newestInstalled();
-        BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kernel.version());
-        ImageBuilder builder = new ImageBuilder(work.resolve("cache"), 0, line -> { });
-        withBusybox = work.resolve("busybox.img");
-        assertTrue(builder.build(config.with("RESCUE", "busybox"), withBusybox).aotCache(), "the AOT cache was trained");
-        withoutBusybox = work.resolve("plain.img");
-        builder.build(config, withoutBusybox);
-        bareDisk = work.resolve("bare.img");
-        DemoRoot.standard().writeTo(bareDisk);
-        gptDisk = work.resolve("gpt.img");
-        DemoRoot.standard().withGpt("liftoff-root").withPartitionUuid(PARTITION_UUID).writeTo(gptDisk);
-    }
-
-    private static Qemu qemu(Path image, String append) {
-        return new Qemu(kernel.image()).initrd(image).append(append).timeout(BOOT);
+        withBusybox = TestImages.build("RESCUE=busybox");
+        assertTrue(withBusybox.aotCache(), "the AOT cache was trained");
+        withoutBusybox = TestImages.build();
+        bareDisk = DemoRoot.standard().writeTo(work.resolve("bare.img"));
+        gptDisk = DemoRoot.standard().withGpt("liftoff-root").withPartitionUuid(PARTITION_UUID).writeTo(work.resolve("gpt.img"));
     }
 
     /** The real init ran as PID 1, the old root was emptied, and / is mounted as asked. */
@@ -64,13 +51,12 @@ class InitBootTest {
         RealRoot.assertReachedOn(exit, rootDevice);
         assertTrue(exit.console().contains("liftoff: old root emptied: ") && exit.console().contains(" 0 mount points kept, 0 failures"),
                 "the initramfs was emptied\n" + exit.console());
-        String rootLine = RealRoot.mountLine(exit);
-        assertTrue(rootLine.contains(readOnly ? " / / ro," : " / / rw,"), rootLine);
+        RealRoot.assertMounted(exit, readOnly);
     }
 
     @Test
     void bootsRootDevVdaReadOnly() throws Exception {
-        QemuExit exit = qemu(withBusybox, "root=/dev/vda").disk(bareDisk).icount(true).run();
+        QemuExit exit = withBusybox.qemu("root=/dev/vda").disk(bareDisk).icount(true).run();
         assertBooted(exit, "/dev/vda", true);
         assertEquals("/dev/vda on /newroot (ext4, ro)", exit.timeline().step(BootMarker.ROOT_MOUNTED).orElseThrow().detail());
         assertTrue(exit.timeline().step(BootMarker.INIT_STARTED).isPresent(), exit.console());
@@ -80,40 +66,40 @@ class InitBootTest {
     @Test
     void bootsRootByUuidReadWriteWithRootfstypeOnABaselineCpu() throws Exception {
         // qemu64 has no AVX: the AOT cache trained on this (AVX-512) host must still load or be refused cleanly.
-        QemuExit exit = qemu(withBusybox, "root=UUID=" + DemoRoot.standard().uuid() + " rootfstype=ext4 rw").disk(bareDisk)
+        QemuExit exit = withBusybox.qemu("root=UUID=" + DemoRoot.standard().uuid() + " rootfstype=ext4 rw").disk(bareDisk)
                 .cpu("qemu64").run();
         assertBooted(exit, "/dev/vda", false);
     }
 
     @Test
     void bootsRootByLabelAfterRootdelayWithAProbedType() throws Exception {
-        QemuExit exit = qemu(withBusybox, "root=LABEL=liftoff-root rootdelay=1").disk(bareDisk).run();
+        QemuExit exit = withBusybox.qemu("root=LABEL=liftoff-root rootdelay=1").disk(bareDisk).run();
         assertBooted(exit, "/dev/vda", true);
         assertTrue(exit.console().contains("liftoff: rootdelay=1: waiting"), exit.console());
     }
 
     @Test
     void bootsAGptPartitionByPartuuidOnNvme() throws Exception {
-        QemuExit exit = qemu(withBusybox, "root=PARTUUID=" + PARTITION_UUID).disk(gptDisk, DiskBus.NVME).run();
+        QemuExit exit = withBusybox.qemu("root=PARTUUID=" + PARTITION_UUID).disk(gptDisk, DiskBus.NVME).run();
         assertBooted(exit, "/dev/nvme0n1p1", true);
     }
 
     @Test
     void bootsAGptPartitionByPartlabelAndPassesInitArguments() throws Exception {
-        QemuExit exit = qemu(withBusybox, "root=PARTLABEL=liftoff-root init=/sbin/init -- a -b").disk(gptDisk).run();
+        QemuExit exit = withBusybox.qemu("root=PARTLABEL=liftoff-root init=/sbin/init -- a -b").disk(gptDisk).run();
         assertBooted(exit, "/dev/vda1", true);
         assertTrue(exit.console().contains("REAL-ROOT args=a -b\n"), exit.console());
     }
 
     @Test
     void aMissingRootDiskEndsInTheBuiltInConsoleWithTheReason() throws Exception {
-        try (QemuProcess vm = qemu(withoutBusybox, "root=/dev/vda liftoff.timeout=2").start()) {
+        try (QemuProcess vm = withoutBusybox.qemu("root=/dev/vda liftoff.timeout=2").start()) {
             Console console = vm.console();
             console.await("liftoff: cannot boot: the root device /dev/vda did not appear within 2 s", BOOT);
             console.await("block devices: none", Duration.ofSeconds(30));
             console.await("(liftoff) # ", Duration.ofSeconds(30));
             console.type("ls /lib/modules\n");
-            console.await(kernel.version(), Duration.ofSeconds(30));
+            console.await(withoutBusybox.kernel().version(), Duration.ofSeconds(30));
             console.type("poweroff\n");
             QemuExit exit = vm.waitFor();
             assertFalse(exit.timedOut(), exit.console());
@@ -139,19 +125,17 @@ class InitBootTest {
     }
 
     private static void assertRescueShellAfter(Path disk, String append, String reason, String detail) throws Exception {
-        try (QemuProcess vm = qemu(withBusybox, append).disk(disk).start()) {
+        try (QemuProcess vm = withBusybox.qemu(append).disk(disk).start()) {
             Console console = vm.console();
             console.await(reason, BOOT);
             console.await(detail, Duration.ofSeconds(30));
-            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
-            console.type("busybox poweroff -f\n");
-            assertFalse(vm.waitFor().timedOut());
+            RescueShell.powerOff(vm);
         }
     }
 
     @Test
     void breakPremountGivesAShellAndLeavingItBootsOn() throws Exception {
-        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda liftoff.break=premount").disk(bareDisk).start()) {
+        try (QemuProcess vm = withBusybox.qemu("root=/dev/vda liftoff.break=premount").disk(bareDisk).start()) {
             Console console = vm.console();
             console.await("(liftoff rescue) # ", BOOT);
             console.type("echo in-rescue-$((40 + 2))\n");
@@ -165,14 +149,10 @@ class InitBootTest {
     @Test
     void anInitScriptWhoseInterpreterIsMissingEndsInTheRescueShell() throws Exception {
         // An executable regular file, so it is chosen; but the kernel could not run it: found before the switch.
-        Path disk = work.resolve("python-init.img");
-        DemoRoot.standard().writeTo(disk);
+        Path disk = DemoRoot.standard().writeTo(work.resolve("python-init.img"));
         Path script = Files.writeString(work.resolve("python-init"), "#!/usr/bin/python3\nprint('up')\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Process debugfs = new ProcessBuilder("debugfs", "-w", "-R", "write " + script + " /python-init", disk.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(debugfs.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, debugfs.waitFor(), out);
+        TestDisks.debugfs(disk, "write " + script + " /python-init");
         assertRescueShellAfter(disk, "root=/dev/vda init=/python-init",
                 "liftoff: cannot boot: cannot start the interpreter /usr/bin/python3 of /python-init:", "it does not exist in the new root /newroot");
     }
@@ -181,9 +161,8 @@ class InitBootTest {
     void anInitThatCannotBeExecutedAfterTheSwitchLeavesPid1InAShellOfTheNewRoot() throws Exception {
         // The init passes every check, then execve fails after the switch, when there is no way back: a process
         // started in the preswitch shell holds /sbin/init open for writing (ETXTBSY). PID 1 must not exit.
-        Path disk = work.resolve("busy-init.img");
-        DemoRoot.standard().writeTo(disk);
-        try (QemuProcess vm = qemu(withBusybox, "root=/dev/vda rw liftoff.break=preswitch").disk(disk).start()) {
+        Path disk = DemoRoot.standard().writeTo(work.resolve("busy-init.img"));
+        try (QemuProcess vm = withBusybox.qemu("root=/dev/vda rw liftoff.break=preswitch").disk(disk).start()) {
             Console console = vm.console();
             console.await("(liftoff rescue) # ", BOOT);
             console.type("busybox sleep 600 >> /newroot/sbin/init & echo held-$((1 + 1))\n");

@@ -13,7 +13,6 @@ import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import liftoff.init.modules.ModuleDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

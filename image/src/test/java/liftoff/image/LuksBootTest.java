@@ -1,22 +1,18 @@
 package liftoff.image;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static liftoff.image.qemu.TestBoot.BOOT;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
+import liftoff.image.TestImages.Image;
 import liftoff.image.qemu.Console;
 import liftoff.image.qemu.DemoRoot;
-import liftoff.image.qemu.Kernel;
 import liftoff.image.qemu.Qemu;
 import liftoff.image.qemu.QemuExit;
 import liftoff.image.qemu.QemuProcess;
@@ -33,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("qemu")
 class LuksBootTest {
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final String PASSPHRASE = "open sesame";
     private static final UUID ARGON2 = UUID.fromString("a2a2a2a2-0000-4000-8000-000000000001");
     private static final UUID PBKDF2 = UUID.fromString("b2b2b2b2-0000-4000-8000-000000000002");
@@ -41,45 +36,21 @@ class LuksBootTest {
 
     @TempDir
     static Path work;
-    static Kernel kernel;
-    static Path image;
+    static Image image;
 
     @BeforeAll
     static void buildImage() throws Exception {
-        kernel = Kernel.newestInstalled();
         Path keyFile = Files.writeString(work.resolve("root.key"), "key file contents\n");
-        BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("RESCUE", "busybox")
-                .with("INCLUDE", keyFile + ":/etc/luks/root.key");
-        image = work.resolve("initrd.img");
-        new ImageBuilder(work.resolve("cache"), 0, line -> { }).build(config, image);
+        image = TestImages.build("RESCUE=busybox", "INCLUDE=" + keyFile + ":/etc/luks/root.key");
     }
 
-    /** The demo root, grown by 32 MiB and encrypted in place; {@code luks1}: its header converted afterwards. */
+    /** The demo root in {@code name}.img, encrypted in place ({@link TestDisks#luks}). */
     private static Path encryptedRoot(String name, UUID uuid, boolean luks1, String secret, String... kdf) throws Exception {
-        Path disk = work.resolve(name + ".img");
-        DemoRoot.standard().writeTo(disk);
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength(f.length() + (32 << 20));
-        }
-        List<String> command = new ArrayList<>(List.of("cryptsetup", "reencrypt", "--encrypt", "--type", "luks2",
-                "--reduce-device-size", "32M", "--batch-mode", "--uuid", uuid.toString(), "--key-file", "-"));
-        command.addAll(Arrays.asList(kdf));
-        command.add(disk.toString());
-        run(secret, command);
-        if (luks1) run("", List.of("cryptsetup", "convert", "--type", "luks1", "--batch-mode", disk.toString()));
-        return disk;
-    }
-
-    private static void run(String input, List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + out);
+        return TestDisks.luks(work.resolve(name + ".img"), uuid, luks1, secret, kdf);
     }
 
     private static Qemu qemu(Path disk, String append) {
-        return new Qemu(kernel.image()).initrd(image).disk(disk).append(append).timeout(BOOT);
+        return image.qemu(append).disk(disk);
     }
 
     private static void assertRealInitOn(QemuExit exit, String mapping) {
@@ -125,23 +96,19 @@ class LuksBootTest {
         assertFalse(exit.console().contains("Passphrase for"), "no prompt with a working key file");
     }
 
-    /** An image with only these modules (and the key file), for {@code kernel} with its modules under {@code modulesDir}. */
-    private static Path imageWith(String name, Path modulesDir, String... modules) throws Exception {
-        BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("RESCUE", "busybox")
-                .with("INCLUDE", work.resolve("root.key") + ":/etc/luks/root.key")
-                .with("MODULES_DIR", modulesDir.toString()).with("MODULES", String.join(" ", modules));
-        Path initrd = work.resolve(name + "-initrd.img");
-        new ImageBuilder(work.resolve("cache"), 0, line -> { }).build(config, initrd);
-        return initrd;
+    /** An image with only these modules (and the key file), with the kernel's modules under {@code modulesDir}. */
+    private static Image imageWith(Path modulesDir, String... modules) throws Exception {
+        return TestImages.build("RESCUE=busybox", "INCLUDE=" + work.resolve("root.key") + ":/etc/luks/root.key",
+                "MODULES_DIR=" + modulesDir, "MODULES=" + String.join(" ", modules));
     }
 
     @Test
     void anImageWithAnExplicitModuleListNamingDmCryptOpensADefaultLuks2Volume() throws Exception {
         // liftoff build --module virtio_pci --module virtio_blk --module dm_crypt: the cipher's modules come with dm_crypt.
-        Path initrd = imageWith("explicit", Path.of("/lib/modules"), "virtio_pci", "virtio_blk", "dm_crypt");
+        Image explicit = imageWith(Path.of("/lib/modules"), "virtio_pci", "virtio_blk", "dm_crypt");
         Path disk = encryptedRoot("explicit", PBKDF2, false, "key file contents\n", "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000");
-        QemuExit exit = new Qemu(kernel.image()).initrd(initrd).disk(disk).timeout(BOOT)
-                .append("rd.luks.uuid=" + PBKDF2 + " rd.luks.key=/etc/luks/root.key root=UUID=" + DemoRoot.standard().uuid()).run();
+        QemuExit exit = explicit.qemu("rd.luks.uuid=" + PBKDF2 + " rd.luks.key=/etc/luks/root.key root=UUID="
+                + DemoRoot.standard().uuid()).disk(disk).run();
         assertRealInitOn(exit, "luks-" + PBKDF2);
         assertTrue(exit.console().contains("cipher aes-xts-plain64: loaded "), exit.console());
     }
@@ -151,8 +118,8 @@ class LuksBootTest {
      * modules.alias without their lines (the module files stay, unlisted, as in a stale tree).
      */
     private static Path modulesWithout(String... gone) throws IOException {
-        Path real = Path.of("/lib/modules", kernel.version());
-        Path copy = Files.createDirectories(work.resolve("modules-without").resolve(kernel.version()));
+        Path real = Path.of("/lib/modules", image.kernel().version());
+        Path copy = Files.createDirectories(work.resolve("modules-without").resolve(image.kernel().version()));
         Files.createSymbolicLink(copy.resolve("kernel"), real.resolve("kernel"));
         Files.copy(real.resolve("modules.builtin"), copy.resolve("modules.builtin"));
         Files.copy(real.resolve("modules.softdep"), copy.resolve("modules.softdep"));
@@ -167,10 +134,10 @@ class LuksBootTest {
     void aCipherTheKernelCannotBuildIsNamedWithTheBuildOptionThatAddsIt() throws Exception {
         // A kernel without the xts template (and without AES-NI, whose driver has its own xts(aes)): the table load fails
         // with ENOENT, and the rescue shell says what is missing instead of the bare ioctl error.
-        Path initrd = imageWith("noxts", modulesWithout("xts", "aesni-intel"), "virtio_pci", "virtio_blk", "dm_crypt");
+        Image noXts = imageWith(modulesWithout("xts", "aesni-intel"), "virtio_pci", "virtio_blk", "dm_crypt");
         Path disk = encryptedRoot("noxts", PBKDF2, false, "key file contents\n", "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000");
-        try (QemuProcess vm = new Qemu(kernel.image()).initrd(initrd).disk(disk).timeout(BOOT)
-                .append("rd.luks.uuid=" + PBKDF2 + " rd.luks.key=/etc/luks/root.key root=UUID=" + DemoRoot.standard().uuid()).start()) {
+        try (QemuProcess vm = noXts.qemu("rd.luks.uuid=" + PBKDF2 + " rd.luks.key=/etc/luks/root.key root=UUID="
+                + DemoRoot.standard().uuid()).disk(disk).start()) {
             Console console = vm.console();
             console.await("liftoff: cannot boot: cannot map the LUKS device /dev/vda: the kernel has no \"xts(aes)\""
                     + " for the cipher aes-xts-plain64: build the image with --module xts (ioctl(", BOOT);
@@ -204,10 +171,7 @@ class LuksBootTest {
                 console.await("liftoff: wrong passphrase for /dev/vda (try " + attempt + " of 3)", Duration.ofMinutes(1));
             }
             console.await("liftoff: cannot boot: wrong passphrase for the LUKS device /dev/vda (" + PBKDF2 + "), 3 tries", BOOT);
-            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
-            console.type("ls /dev/mapper; busybox poweroff -f\n");
-            QemuExit exit = vm.waitFor();
-            assertFalse(exit.timedOut(), exit.console());
+            QemuExit exit = RescueShell.powerOff(vm, "ls /dev/mapper");
             assertFalse(exit.timeline().reachedRealInit());
             assertFalse(exit.console().contains("wrong 1"), "a typed passphrase was echoed");
         }

@@ -21,4 +21,10 @@ final class RealRoot {
         return exit.console().lines().filter(l -> l.matches("\\d+ \\d+ \\S+ / / .*")).findFirst()
                 .orElseThrow(() -> new AssertionError("the real root printed no mountinfo line for /\n" + exit.console()));
     }
+
+    /** / is mounted read-only ({@code readOnly}) or read-write, as the real root's mountinfo says. */
+    static void assertMounted(QemuExit exit, boolean readOnly) {
+        String rootLine = mountLine(exit);
+        assertTrue(rootLine.contains(readOnly ? " / / ro," : " / / rw,"), rootLine);
+    }
 }

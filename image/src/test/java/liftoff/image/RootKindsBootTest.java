@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
+import static liftoff.image.qemu.TestBoot.BOOT;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import liftoff.image.TestImages.Image;
 import liftoff.image.qemu.BootMarker;
 import liftoff.image.qemu.Console;
 import liftoff.image.qemu.DemoRoot;
-import liftoff.image.qemu.Kernel;
 import liftoff.image.qemu.Qemu;
 import liftoff.image.qemu.QemuExit;
 import liftoff.image.qemu.QemuProcess;
@@ -28,31 +27,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("qemu")
 class RootKindsBootTest {
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final String EROFS_UUID = "b0075eed-0000-4000-8000-000000000003";
 
     @TempDir
     static Path work;
-    static Kernel kernel;
-    static Path image;
+    static Image image;
     static Path squashfs;
     static Path erofs;
 
     @BeforeAll
     static void buildImageAndDisks() throws Exception {
-        kernel = Kernel.newestInstalled();
-        image = work.resolve("initrd.img");
         // The default configuration: storage drivers at boot, filesystems on demand, e2fsck.
-        new ImageBuilder(work.resolve("cache"), 0, line -> { })
-                .build(BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("RESCUE", "busybox"), image);
-        squashfs = work.resolve("root.squashfs");
-        DemoRoot.writeReadOnlyImage("squashfs", squashfs);
-        erofs = work.resolve("root.erofs");
-        DemoRoot.writeReadOnlyImage("erofs", erofs);
+        image = TestImages.build("RESCUE=busybox");
+        squashfs = DemoRoot.writeReadOnlyImage("squashfs", work.resolve("root.squashfs"));
+        erofs = DemoRoot.writeReadOnlyImage("erofs", work.resolve("root.erofs"));
     }
 
     private static Qemu qemu(String append, Path disk) {
-        return new Qemu(kernel.image()).initrd(image).append(append).disk(disk).timeout(BOOT);
+        return image.qemu(append).disk(disk);
     }
 
     // RealRoot.assertReachedOn, not the hand-over's own lines: those come after the kmsg rate limit
@@ -80,14 +72,7 @@ class RootKindsBootTest {
     void aVfatRootLoadsFatWithTheCharacterSetsItsMountAsksFor() throws Exception {
         // FAT has no symlinks for busybox's applets: the root holds busybox as /bin/sh, and the
         // test talks to it with shell builtins only.
-        Path disk = work.resolve("root.vfat");
-        try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
-            file.setLength(40L << 20);
-        }
-        run("mkfs.vfat", "-F", "32", "-n", "LIFTOFFVFAT", disk.toString());
-        // mtools writes into the image file: the host kernel need not know FAT, nor may loop-mount it.
-        for (String dir : List.of("bin", "dev", "proc", "sys", "run")) run("mmd", "-i", disk.toString(), "::/" + dir);
-        run("mcopy", "-i", disk.toString(), "/bin/busybox", "::/bin/sh");
+        Path disk = TestDisks.vfatWithBusyboxAsSh(work.resolve("root.vfat"), "LIFTOFFVFAT");
         try (QemuProcess vm = qemu("root=LABEL=LIFTOFFVFAT init=/bin/sh", disk).start()) {
             Console console = vm.console();
             console.await("liftoff: filesystem vfat: loaded module vfat and 1 dependencies", BOOT);
@@ -126,11 +111,10 @@ class RootKindsBootTest {
 
     @Test
     void e2fsckRepairsADamagedExt4RootBeforeItIsMountedWritable() throws Exception {
-        Path disk = work.resolve("damaged.img");
-        DemoRoot.standard().writeTo(disk);
+        Path disk = DemoRoot.standard().writeTo(work.resolve("damaged.img"));
         // A wrong link count on /sbin/init, and the "not cleanly unmounted" state that makes preen look.
-        debugfs(disk, "sif /sbin/init links_count 5");
-        debugfs(disk, "ssv state 0");
+        TestDisks.debugfs(disk, "sif /sbin/init links_count 5");
+        TestDisks.debugfs(disk, "ssv state 0");
         QemuExit exit = qemu("root=/dev/vda rw", disk).run();
         RealRoot.assertReachedOn(exit, "/dev/vda");
         String console = exit.console();
@@ -143,27 +127,14 @@ class RootKindsBootTest {
 
     @Test
     void damageE2fsckMayNotRepairUnattendedEndsInTheRescueShellWithTheReason() throws Exception {
-        Path disk = work.resolve("broken.img");
-        DemoRoot.standard().writeTo(disk);
-        debugfs(disk, "clri <2>");   // the root directory's inode: preen refuses ("RUN fsck MANUALLY")
-        debugfs(disk, "ssv state 0");
+        Path disk = DemoRoot.standard().writeTo(work.resolve("broken.img"));
+        TestDisks.debugfs(disk, "clri <2>");   // the root directory's inode: preen refuses ("RUN fsck MANUALLY")
+        TestDisks.debugfs(disk, "ssv state 0");
         try (QemuProcess vm = qemu("root=/dev/vda rw", disk).start()) {
             Console console = vm.console();
             console.await("liftoff: cannot boot: fsck of the root /dev/vda failed: e2fsck exit status 4 (errors left uncorrected);"
                     + " repair it here (/usr/sbin/e2fsck /dev/vda), then `exit` to boot again, or boot with fsck.mode=skip", BOOT);
-            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
-            console.type("busybox poweroff -f\n");
-            assertFalse(vm.waitFor().timedOut());
+            RescueShell.powerOff(vm);
         }
-    }
-
-    private static void debugfs(Path disk, String request) throws IOException, InterruptedException {
-        run("debugfs", "-w", "-R", request, disk.toString());
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static liftoff.image.qemu.TestBoot.BOOT;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
+import liftoff.image.TestImages.Image;
 import liftoff.image.qemu.DemoRoot;
 import liftoff.image.qemu.DiskBus;
 import liftoff.image.qemu.Kernel;
@@ -31,29 +33,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("qemu")
 class StorageBootTest {
-    private static final Duration BOOT = Duration.ofMinutes(4);
     private static final UUID PARTITION_UUID = UUID.fromString("5eed0000-2222-4333-8444-555566667777");
     private static final DemoRoot ROOT = DemoRoot.standard().withGpt("liftoff-root").withPartitionUuid(PARTITION_UUID);
 
     @TempDir
     static Path work;
-    static Kernel kernel;
-    static Path image;
+    static Image image;
     static Path gptDisk;
 
     @BeforeAll
     static void buildImageAndDisk() throws Exception {
-        kernel = Kernel.newestInstalled();
-        image = work.resolve("generic.img");
-        new ImageBuilder(work.resolve("cache"), 0, line -> { })
-                .build(BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()), image);
-        gptDisk = work.resolve("gpt.img");
-        ROOT.writeTo(gptDisk);
+        image = TestImages.build();
+        gptDisk = ROOT.writeTo(work.resolve("gpt.img"));
     }
 
-    private static QemuExit boot(Qemu.Machine machine, DiskBus bus, String append, TestInfo test) throws Exception {
-        return keep(new Qemu(kernel.image()).initrd(image).machine(machine).disk(gptDisk, bus).icount(true)
-                .append(append).timeout(BOOT).run(), test);
+    /** Boots with the root disk on {@code bus}; the real init must have started from the root's partition there. */
+    private static QemuExit bootToRoot(Qemu.Machine machine, DiskBus bus, String append, TestInfo test) throws Exception {
+        QemuExit exit = keep(image.qemu(append).machine(machine).disk(gptDisk, bus).icount(true).run(), test);
+        RealRoot.assertReachedOn(exit, ROOT.guestDevice(bus));
+        return exit;
     }
 
     /** Keeps the console and timeline under target/storage-boot/; fails when QEMU had to be killed. */
@@ -84,8 +82,7 @@ class StorageBootTest {
 
     @Test
     void virtioScsiRootOnQ35LoadsTheScsiDiskDriverFromAUevent(TestInfo test) throws Exception {
-        QemuExit exit = boot(Qemu.Machine.Q35, DiskBus.VIRTIO_SCSI, "root=PARTUUID=" + PARTITION_UUID, test);
-        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.VIRTIO_SCSI));
+        QemuExit exit = bootToRoot(Qemu.Machine.Q35, DiskBus.VIRTIO_SCSI, "root=PARTUUID=" + PARTITION_UUID, test);
         assertTrue(line(exit, "liftoff: coldplug: ").endsWith("loading virtio_pci"), exit.console());
         // virtio_pci makes the virtio device, whose uevent asks for virtio_scsi; its scan makes the
         // SCSI disk, whose uevent asks for sd_mod.
@@ -100,8 +97,7 @@ class StorageBootTest {
     @Test
     void nvmeRootOnQ35NeedsNoModuleAtAll(TestInfo test) throws Exception {
         // Debian's cloud kernel has nvme built in; q35's AHCI controller has no driver in it.
-        QemuExit exit = boot(Qemu.Machine.Q35, DiskBus.NVME, "root=PARTLABEL=liftoff-root", test);
-        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.NVME));
+        QemuExit exit = bootToRoot(Qemu.Machine.Q35, DiskBus.NVME, "root=PARTLABEL=liftoff-root", test);
         assertTrue(line(exit, "liftoff: coldplug: ").contains("no driver to load"), exit.console());
         assertFalse(exit.console().contains("liftoff: uevent: loading"), exit.console());
         // The real root finds udev's names for its disk (its init lists /dev/disk/by-*).
@@ -119,8 +115,7 @@ class StorageBootTest {
     void virtioBlkRootOnPcLeavesTheIdeControllersDriversToTheRealSystem(TestInfo test) throws Exception {
         // The PIIX3 IDE controller is a device too, but its drivers (libata, scsi_mod: 1.4 MB) cost
         // more than virtio's: they wait in the queue, the root is found first, and they are left.
-        QemuExit exit = boot(Qemu.Machine.PC, DiskBus.VIRTIO_BLK, "root=PARTUUID=" + PARTITION_UUID, test);
-        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.VIRTIO_BLK));
+        QemuExit exit = bootToRoot(Qemu.Machine.PC, DiskBus.VIRTIO_BLK, "root=PARTUUID=" + PARTITION_UUID, test);
         assertTrue(line(exit, "liftoff: coldplug: ").endsWith("loading virtio_pci ata_generic ata_piix"), exit.console());
         line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");
         line(exit, "liftoff: not loaded, no root needs them (the real system's udev loads them): ata_generic ata_piix");
@@ -132,8 +127,7 @@ class StorageBootTest {
 
     @Test
     void ideRootOnPcLoadsTheQueuedDriversUntilItsDiskComes(TestInfo test) throws Exception {
-        QemuExit exit = boot(Qemu.Machine.PC, DiskBus.IDE, "root=PARTUUID=" + PARTITION_UUID, test);
-        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.IDE));
+        QemuExit exit = bootToRoot(Qemu.Machine.PC, DiskBus.IDE, "root=PARTUUID=" + PARTITION_UUID, test);
         // ata_generic (the smaller) first; it does not take the PIIX, so the root wait finds
         // nothing and ata_piix gets its turn; its disk asks for sd_mod.
         assertTrue(line(exit, "liftoff: coldplug: ").endsWith("loading ata_generic ata_piix"), exit.console());
@@ -147,9 +141,8 @@ class StorageBootTest {
     @Test
     void virtioBlkRootOnPcWithTheIdeDriverBlacklistedAndAModuleAskedFor(TestInfo test) throws Exception {
         // The pc machine always has a PIIX3 IDE controller: coldplug would load ata_piix for it.
-        QemuExit exit = boot(Qemu.Machine.PC, DiskBus.VIRTIO_BLK,
+        QemuExit exit = bootToRoot(Qemu.Machine.PC, DiskBus.VIRTIO_BLK,
                 "root=PARTUUID=" + PARTITION_UUID + " modprobe.blacklist=ata_piix,ata_generic liftoff.modules=sr_mod", test);
-        RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.VIRTIO_BLK));
         line(exit, "liftoff: uevent: loading virtio_blk for virtio:d00000002v00001AF4");
         assertFalse(exit.console().lines().anyMatch(l -> l.contains("liftoff:") && l.contains("ata_piix")), exit.console());
         assertFalse(exit.console().contains("scsi host"), "no IDE channel became a SCSI host\n" + exit.console());
@@ -162,12 +155,9 @@ class StorageBootTest {
         // Its ext4 is a module whose softdep names crc32c by an alias of two modules; on qemu64
         // (no SSE 4.2) crc32c_intel has nothing to serve, and without crc32c_generic beside it
         // the mount failed ("EXT4-fs (sda1): Cannot load crc32c driver.").
-        Kernel generic = Kernel.newestInstalled(Kernel.Flavour.GENERIC);
-        Path genericImage = work.resolve("generic-kernel.img");
-        new ImageBuilder(work.resolve("cache"), 0, line -> { })
-                .build(BuildConfig.defaults().with("KERNEL_VERSION", generic.version()), genericImage);
-        QemuExit exit = keep(new Qemu(generic.image()).initrd(genericImage).machine(Qemu.Machine.Q35).disk(gptDisk, DiskBus.AHCI)
-                .cpu("qemu64").icount(true).append("root=PARTUUID=" + PARTITION_UUID).timeout(BOOT).run(), test);
+        Image generic = TestImages.build(Kernel.newestInstalled(Kernel.Flavour.GENERIC));
+        QemuExit exit = keep(generic.qemu("root=PARTUUID=" + PARTITION_UUID).machine(Qemu.Machine.Q35).disk(gptDisk, DiskBus.AHCI)
+                .cpu("qemu64").icount(true).run(), test);
         RealRoot.assertReachedOn(exit, ROOT.guestDevice(DiskBus.AHCI));
         assertTrue(line(exit, "liftoff: coldplug: ").matches(".*loading .*\\bahci\\b.*"), exit.console());
         line(exit, "liftoff: uevent: loading sd_mod for scsi:t-0x00");
@@ -180,8 +170,8 @@ class StorageBootTest {
     void aDiskHotAddedAfterBootIsTheRootRootwaitWaitsFor(TestInfo test) throws Exception {
         // Nothing at boot but an empty PCIe slot; the disk comes through the monitor while the init waits.
         Path socket = work.resolve("monitor.sock");
-        Qemu qemu = new Qemu(kernel.image()).initrd(image).machine(Qemu.Machine.Q35).hotplugPort("slot1").monitor(socket)
-                .icount(true).append("root=PARTUUID=" + PARTITION_UUID + " rootwait").timeout(BOOT);
+        Qemu qemu = image.qemu("root=PARTUUID=" + PARTITION_UUID + " rootwait").machine(Qemu.Machine.Q35).hotplugPort("slot1")
+                .monitor(socket).icount(true);
         try (QemuProcess vm = qemu.start()) {
             vm.console().await("liftoff: modules loaded", BOOT);
             try (Monitor monitor = vm.monitor()) {

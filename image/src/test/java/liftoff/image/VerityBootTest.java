@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import liftoff.image.TestDisks.Partition;
+import liftoff.image.TestImages.Image;
 import liftoff.image.qemu.BootMarker;
 import liftoff.image.qemu.Console;
 import liftoff.image.qemu.DemoRoot;
-import liftoff.image.qemu.Kernel;
 import liftoff.image.qemu.Qemu;
 import liftoff.image.qemu.QemuExit;
 import liftoff.image.qemu.QemuProcess;
@@ -36,52 +35,30 @@ class VerityBootTest {
 
     @TempDir
     static Path work;
-    static Kernel kernel;
-    static Path image;
+    static Image image;
     static Path data;
     static Path hash;
     static String rootHash;
 
     @BeforeAll
     static void buildImageAndDisks() throws Exception {
-        kernel = Kernel.newestInstalled();
-        image = work.resolve("liftoff.img");
         // The default configuration: the verity group ships, loaded on demand.
-        new ImageBuilder(work.resolve("cache"), 0, line -> { })
-                .build(BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("RESCUE", "busybox"), image);
-        data = work.resolve("data.img");
-        DemoRoot.standard().writeTo(data);
+        image = TestImages.build("RESCUE=busybox");
+        data = DemoRoot.standard().writeTo(work.resolve("data.img"));
         hash = work.resolve("hash.img");
         // The demo filesystem has 1 KiB blocks; verity's data block may not be larger (it becomes
         // the mapping's logical block size).
-        rootHash = format(data, hash, "--data-block-size=1024");
-    }
-
-    /** veritysetup format; returns the root hash it prints. */
-    private static String format(Path dataFile, Path hashFile, String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of("veritysetup", "format"));
-        command.addAll(List.of(options));
-        command.addAll(List.of(dataFile.toString(), hashFile.toString()));
-        return run(command).lines().filter(l -> l.startsWith("Root hash:")).map(l -> l.substring(10).strip()).findFirst().orElseThrow();
-    }
-
-    /** Runs a host tool; its output, or a failed assertion with it. */
-    private static String run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), command + ":\n" + out);
-        return out;
+        rootHash = TestDisks.verityFormat(data, hash, "--data-block-size=1024");
     }
 
     private static Qemu qemu(String append) {
-        return new Qemu(kernel.image()).initrd(image).append(append).timeout(BOOT);
+        return image.qemu(append).timeout(BOOT);
     }
 
     private static void assertBootedReadOnlyFromTheMapping(QemuExit exit) {
         RealRoot.assertReachedOn(exit, "/dev/mapper/root");
         assertEquals("/dev/mapper/root on /newroot (ext4, ro)", exit.timeline().step(BootMarker.ROOT_MOUNTED).orElseThrow().detail());
-        String rootLine = RealRoot.mountLine(exit);
-        assertTrue(rootLine.contains(" / / ro,"), rootLine);
+        RealRoot.assertMounted(exit, true);
     }
 
     @Test
@@ -98,10 +75,8 @@ class VerityBootTest {
     void bootsWithTheHashTreeAfterTheDataOnOneDisk() throws Exception {
         Path disk = work.resolve("one-disk.img");
         Files.copy(data, disk);
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength(DATA_BYTES + (1L << 20));
-        }
-        String hash = format(disk, disk, "--hash-offset=" + DATA_BYTES, "--data-blocks=" + DATA_BYTES / 1024,
+        TestDisks.resize(disk, DATA_BYTES + (1L << 20));
+        String hash = TestDisks.verityFormat(disk, disk, "--hash-offset=" + DATA_BYTES, "--data-blocks=" + DATA_BYTES / 1024,
                 "--data-block-size=1024", "--hash", "sha512");
         QemuExit exit = qemu("roothash=" + hash + " systemd.verity_root_data=/dev/vda systemd.verity_root_hash=/dev/vda"
                 + " systemd.verity_root_options=hash-offset=" + DATA_BYTES + ",restart-on-corruption").disk(disk).run();
@@ -125,20 +100,9 @@ class VerityBootTest {
     void findsDataAndHashPartitionsByTheRootHashAlone() throws Exception {
         // systemd's discovery: the data partition's PARTUUID is the root hash's first 128 bits, the
         // hash partition's its last 128 bits; roothash= is then all the command line needs.
-        Path disk = work.resolve("gpt.img");
-        long dataStart = 2048;
-        long hashStart = dataStart + DATA_BYTES / 512;
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength((hashStart + 2 * 2048 + 2048) * 512);   // 2 MiB for the hash tree (1.03 MiB), 1 MiB for the backup GPT
-        }
-        run(List.of("sgdisk", "-n", "1:" + dataStart + ":+" + DATA_BYTES / 512 + "", "-u", "1:" + uuid(rootHash.substring(0, 32)),
-                "-n", "2:" + hashStart + ":+2M", "-u", "2:" + uuid(rootHash.substring(32)), disk.toString()));
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.seek(dataStart * 512);
-            f.write(Files.readAllBytes(data));
-            f.seek(hashStart * 512);
-            f.write(Files.readAllBytes(hash));
-        }
+        // Partitions from 1 MiB: the data (32 MiB), then the hash tree (1.03 MiB) in 2 MiB.
+        Path disk = TestDisks.partitioned(work.resolve("gpt.img"),
+                new Partition(data, uuid(rootHash.substring(0, 32))), new Partition(hash, uuid(rootHash.substring(32))));
         QemuExit exit = qemu("roothash=" + rootHash).disk(disk).run();
         assertBootedReadOnlyFromTheMapping(exit);
         assertTrue(exit.console().contains("liftoff: verity data device found /dev/vda1 (PARTUUID=" + uuid(rootHash.substring(0, 32)) + ")"),
@@ -155,10 +119,8 @@ class VerityBootTest {
     void aTamperedDataBlockStopsTheBootWithTheReason() throws Exception {
         Path tampered = work.resolve("tampered.img");
         Files.copy(data, tampered);
-        try (RandomAccessFile f = new RandomAccessFile(tampered.toFile(), "rw")) {
-            f.seek(1024 + 120);   // the ext4 superblock's volume name: in verity data block 1 (1 KiB blocks)
-            f.write("tampered".getBytes(StandardCharsets.US_ASCII));
-        }
+        // The ext4 superblock's volume name, in verity data block 1 (1 KiB blocks).
+        TestDisks.write(tampered, 1024 + 120, "tampered".getBytes(StandardCharsets.US_ASCII));
         assertRefusedAsCorrupt(rootHash, tampered, "data block 1 is corrupted");
     }
 
@@ -168,7 +130,7 @@ class VerityBootTest {
         // it fails, which the exec after the switch would find out with the initramfs already gone.
         Path tampered = work.resolve("tampered-init.img");
         Files.copy(data, tampered);
-        long block = Long.parseLong(run(List.of("debugfs", "-R", "bmap /sbin/init 1", tampered.toString())).lines()
+        long block = Long.parseLong(TestDisks.run(List.of("debugfs", "-R", "bmap /sbin/init 1", tampered.toString()), "").lines()
                 .filter(line -> line.matches("\\d+")).findFirst().orElseThrow());
         try (RandomAccessFile f = new RandomAccessFile(tampered.toFile(), "rw")) {
             f.seek(block * 1024 + 100);   // the init's second 1 KiB block
@@ -209,10 +171,7 @@ class VerityBootTest {
             console.await("liftoff: cannot boot: dm-verity detected corruption on /dev/vda (hash /dev/vdb):"
                     + " a block of /dev/mapper/root does not match the root hash", BOOT);
             console.await(Pattern.compile("kernel: .*device-mapper: verity: \\d+:0: " + Pattern.quote(kernelSays)), Duration.ofSeconds(30));
-            console.await("(liftoff rescue) # ", Duration.ofSeconds(60));
-            console.type("busybox poweroff -f\n");
-            QemuExit exit = vm.waitFor();
-            assertFalse(exit.timedOut(), exit.console());
+            QemuExit exit = RescueShell.powerOff(vm);
             assertFalse(exit.timeline().reachedRealInit());
         }
     }

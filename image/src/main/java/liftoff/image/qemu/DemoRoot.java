@@ -75,8 +75,8 @@ public record DemoRoot(String label, UUID uuid, int sizeMiB, Optional<String> pa
         return disk + (bus == DiskBus.NVME ? "p1" : "1");
     }
 
-    /** Writes the disk image to {@code image}, replacing it. */
-    public void writeTo(Path image) throws IOException {
+    /** Writes the disk image to {@code image}, replacing it; returns {@code image}. */
+    public Path writeTo(Path image) throws IOException {
         Path busybox = HostTools.require("busybox", "busybox-static");
         Path mke2fs = HostTools.require("mke2fs", "e2fsprogs");
         Path debugfs = HostTools.require("debugfs", "e2fsprogs");
@@ -106,13 +106,14 @@ public record DemoRoot(String label, UUID uuid, int sizeMiB, Optional<String> pa
         } finally {
             deleteTree(work);
         }
+        return image;
     }
 
     /**
      * Writes the same tree as a read-only image to {@code image}: "squashfs" (mksquashfs) or "erofs"
-     * (mkfs.erofs), owned by root, every timestamp fixed. Label and UUIDs do not apply.
+     * (mkfs.erofs), owned by root, every timestamp fixed. Label and UUIDs do not apply. Returns {@code image}.
      */
-    public static void writeReadOnlyImage(String type, Path image) throws IOException {
+    public static Path writeReadOnlyImage(String type, Path image) throws IOException {
         Path busybox = HostTools.require("busybox", "busybox-static");
         String time = Long.toString(FAKE_TIME);
         Path work = Files.createTempDirectory("liftoff-demo-root");
@@ -131,6 +132,7 @@ public record DemoRoot(String label, UUID uuid, int sizeMiB, Optional<String> pa
         } finally {
             deleteTree(work);
         }
+        return image;
     }
 
     /**

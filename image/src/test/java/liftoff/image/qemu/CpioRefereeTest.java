@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -35,13 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CpioRefereeTest {
     @TempDir
     static Path work;
-    static Kernel kernel;
     static Path tree;
     static Path spec;
 
     @BeforeAll
     static void stageTheTree() throws Exception {
-        kernel = Kernel.newestInstalled();
         tree = Files.createDirectories(work.resolve("tree"));
         Files.createDirectories(tree.resolve("bin"));
         Files.copy(HostTools.require("busybox", "busybox-static"), tree.resolve("bin/busybox"));
@@ -108,7 +105,7 @@ class CpioRefereeTest {
     }
 
     private static void assertTreeOk(Path image, String what) throws Exception {
-        QemuExit exit = new Qemu(kernel.image()).initrd(image).append("rdinit=/init").timeout(Duration.ofMinutes(3)).run();
+        QemuExit exit = TestBoot.qemu(image, "rdinit=/init").timeout(Duration.ofMinutes(3)).run();
         assertFalse(exit.timedOut(), exit.console());
         assertFalse(exit.console().contains("Initramfs unpacking failed"), exit.console());
         assertTrue(exit.console().contains("TREE-OK"), what + ":\n" + exit.console());

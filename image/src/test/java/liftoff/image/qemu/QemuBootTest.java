@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -18,26 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real boots under TCG (5-10 s of wall time each): the harness end to end. */
 @Tag("qemu")
 class QemuBootTest {
+    private static final Duration BOOT = Duration.ofMinutes(3);
+
     @TempDir
     static Path work;
-    static Kernel kernel;
     static Path initramfs;
 
     @BeforeAll
     static void buildImage() throws Exception {
-        kernel = Kernel.newestInstalled();
-        initramfs = TestInitramfs.build(kernel, TestInitramfs.VIRTIO_BLK_MODULES, work);
+        initramfs = TestInitramfs.build(Kernel.newestInstalled(), TestInitramfs.VIRTIO_BLK_MODULES, work);
     }
 
     @Test
     void busyboxInitramfsSwitchesToTheDemoRootWhoseInitRunsAsPid1() throws Exception {
-        Path disk = work.resolve("root.img");
-        DemoRoot.standard().writeTo(disk);
+        Path disk = DemoRoot.standard().writeTo(work.resolve("root.img"));
         List<String> lines = new CopyOnWriteArrayList<>();
 
-        QemuExit exit = new Qemu(kernel.image()).initrd(initramfs).disk(disk).icount(true)
-                .append("root=/dev/vda init=/sbin/init -- a b")
-                .timeout(Duration.ofMinutes(3))
+        QemuExit exit = TestBoot.qemu(initramfs, "root=/dev/vda init=/sbin/init -- a b").timeout(BOOT)
+                .disk(disk).icount(true)
                 .onConsoleLine(lines::add)
                 .run();
 
@@ -68,10 +65,9 @@ class QemuBootTest {
         root.writeTo(disk);
         String device = root.guestDevice(DiskBus.NVME);
 
-        QemuExit exit = new Qemu(kernel.image()).initrd(initramfs).disk(disk, DiskBus.NVME)
+        QemuExit exit = TestBoot.qemu(initramfs, "root=" + device).timeout(BOOT)
+                .disk(disk, DiskBus.NVME)
                 .machine(Qemu.Machine.Q35).cpu("qemu64")
-                .append("root=" + device)
-                .timeout(Duration.ofMinutes(3))
                 .run();
 
         BootTimeline timeline = exit.timeline();
@@ -82,8 +78,7 @@ class QemuBootTest {
 
     @Test
     void typedCommandsReachTheGuestShell() throws Exception {
-        try (QemuProcess vm = new Qemu(kernel.image()).initrd(initramfs).append("rdinit=/bin/sh")
-                .timeout(Duration.ofMinutes(3)).start()) {
+        try (QemuProcess vm = TestBoot.qemu(initramfs, "rdinit=/bin/sh").timeout(BOOT).start()) {
             Console console = vm.console();
             console.await("Run /bin/sh as init process", Duration.ofMinutes(2));
             // The shell computes 42; the terminal's echo of the typed line only contains the formula.
@@ -99,8 +94,7 @@ class QemuBootTest {
     @Test
     void theHostTimeoutKillsAGuestThatNeverFinishes() throws Exception {
         // A shell as PID 1 waits for input forever.
-        QemuExit exit = new Qemu(kernel.image()).initrd(initramfs).append("rdinit=/bin/sh")
-                .timeout(Duration.ofSeconds(3)).run();
+        QemuExit exit = TestBoot.qemu(initramfs, "rdinit=/bin/sh").timeout(Duration.ofSeconds(3)).run();
         assertTrue(exit.timedOut());
         assertFalse(exit.timeline().reachedRealInit());
         assertTrue(exit.wall().compareTo(Duration.ofSeconds(30)) < 0, "killed late: " + exit.wall());
