@@ -52,6 +52,12 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            ImageBuilder.checkOutput(output);
+        } catch (IOException e) {
+            System.err.println("liftoff build: -o " + e.getMessage());
+            return 1;
+        }
+        try {
             BuildConfig cfg = Files.exists(config) || !config.toString().equals(BuildConfig.DEFAULT_PATH)
                     ? BuildConfig.load(config) : BuildConfig.defaults();
             if (!modules.isEmpty()) cfg = cfg.with("MODULES", String.join(" ", modules));

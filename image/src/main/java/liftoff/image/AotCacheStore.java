@@ -50,9 +50,13 @@ final class AotCacheStore {
     void put(String key, Path cache) {
         try {
             Files.createDirectories(dir);
-            Path partial = dir.resolve(key + ".aot.partial");
-            Files.copy(cache, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, dir.resolve(key + ".aot"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path partial = Cleanup.tempFile(dir, "." + key + "-", ".partial");
+            try {
+                Files.copy(cache, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, dir.resolve(key + ".aot"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Cleanup.delete(partial);
+            }
         } catch (IOException ignored) {
             // The cache directory is read-only or full: the image itself is not affected.
         }

@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -137,9 +136,13 @@ public final class JavaRuntime {
             String output = run(List.of(tool("jdeps").toString(), "--print-module-deps", "--ignore-missing-deps",
                     "--multi-release", "base", jar.toString()), "jdeps").strip();
             Files.createDirectories(cacheDir);
-            Path partial = Files.createTempFile(cacheDir, ".jdeps-", "");
-            Files.writeString(partial, output.isEmpty() ? "java.base" : output);
-            Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Path partial = Cleanup.tempFile(cacheDir, ".jdeps-", "");
+            try {
+                Files.writeString(partial, output.isEmpty() ? "java.base" : output);
+                Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Cleanup.delete(partial);
+            }
         }
         return Arrays.stream(Files.readString(cached).split(",")).map(String::strip).sorted().toList();
     }
@@ -159,28 +162,30 @@ public final class JavaRuntime {
             return image;
         }
         Files.createDirectories(cacheDir);
-        Path building = Files.createTempDirectory(cacheDir, ".building-");
-        Path output = building.resolve("jre");
-        List<String> command = new ArrayList<>(List.of(tool("jlink").toString(), "--add-modules", String.join(",", sorted)));
-        command.addAll(options);
-        Optional<String> jliTrace = JliTrace.forJdk(jdk);   // read only here: opening the JDK's jrt image takes 0.7 s
-        if (jliTrace.isPresent()) {
-            Path trace = Files.writeString(building.resolve("jli-trace.txt"), jliTrace.get());
-            command.add("--generate-jli-classes=@" + trace);
-        }
-        command.addAll(List.of("--output", output.toString()));
-        run(command, "jlink");
-        strip(output);
-        for (String unneeded : UNNEEDED) {
-            Files.deleteIfExists(output.resolve(unneeded));
-        }
+        Path building = Cleanup.tempDirectory(cacheDir, ".building-");
         try {
-            // The rename publishes the image atomically: a concurrent build sees all of it or none.
-            Files.move(output, image, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherBuildWon) {
-            deleteTree(output);
+            Path output = building.resolve("jre");
+            List<String> command = new ArrayList<>(List.of(tool("jlink").toString(), "--add-modules", String.join(",", sorted)));
+            command.addAll(options);
+            Optional<String> jliTrace = JliTrace.forJdk(jdk);   // read only here: opening the JDK's jrt image takes 0.7 s
+            if (jliTrace.isPresent()) {
+                Path trace = Files.writeString(building.resolve("jli-trace.txt"), jliTrace.get());
+                command.add("--generate-jli-classes=@" + trace);
+            }
+            command.addAll(List.of("--output", output.toString()));
+            run(command, "jlink");
+            strip(output);
+            for (String unneeded : UNNEEDED) {
+                Files.deleteIfExists(output.resolve(unneeded));
+            }
+            try {
+                // The rename publishes the image atomically: a concurrent build sees all of it or none.
+                Files.move(output, image, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherBuildWon) {
+                // Its image is as good as this one, which goes with the building directory.
+            }
         } finally {
-            deleteTree(building);
+            Cleanup.delete(building);
         }
         return image;
     }
@@ -268,9 +273,9 @@ public final class JavaRuntime {
 
     /** Runs {@code command}, returning its standard output; a failure carries its error output in the message. */
     private static String run(List<String> command, String what) throws IOException {
-        Path errors = Files.createTempFile("liftoff-" + what, ".err");
+        Path errors = Cleanup.tempFile(null, "liftoff-" + what, ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            Process process = Cleanup.start(new ProcessBuilder(command).redirectError(errors.toFile()));
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
                 throw new IOException(what + " failed (exit " + process.exitValue() + "): " + String.join(" ", command)
@@ -281,18 +286,7 @@ public final class JavaRuntime {
             Thread.currentThread().interrupt();
             throw new IOException(what + " interrupted", e);
         } finally {
-            Files.delete(errors);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+            Cleanup.delete(errors);
         }
     }
 }

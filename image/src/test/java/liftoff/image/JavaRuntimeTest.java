@@ -2,6 +2,7 @@ package liftoff.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -52,6 +53,16 @@ class JavaRuntimeTest {
         long zippedBytes = Files.size(zipped.resolve("lib/modules"));
         long plainBytes = Files.size(plain.resolve("lib/modules"));
         assertTrue(plainBytes > zippedBytes * 3 / 2, plainBytes + " plain vs " + zippedBytes + " zipped");
+    }
+
+    @Test
+    void aFailedJlinkLeavesNothingInTheCache(@TempDir Path cache) throws IOException {
+        JavaRuntime runtime = new JavaRuntime(ElfTest.JDK, cache);
+        IOException failure = assertThrows(IOException.class, () -> runtime.image(List.of("no.such.module"), false));
+        assertTrue(failure.getMessage().startsWith("jlink failed"), failure.getMessage());
+        try (var left = Files.list(cache)) {
+            assertEquals(List.of(), left.toList(), "no half-built runtime (.building-*)");
+        }
     }
 
     @Test
