@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
         description = {
             "Build an initramfs: a jlink'd runtime, the liftoff init (with an AOT cache trained at build time),",
             "the shared libraries they need, kernel modules with their dependencies and firmware, optional",
-            "busybox rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ")."
+            "busybox rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ").",
+            "Cache: $XDG_CACHE_HOME/liftoff (else ~/.cache/liftoff), the most recently used",
+            "runtimes and AOT caches only (about 300 MB at most); deleting it is safe."
         })
 final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "IMAGE", description = "the image to write")

@@ -62,6 +62,15 @@ public final class JavaRuntime {
             "lib/security/public_suffix_list.dat", "bin/keytool", "lib/jexec", "lib/libjsig.so", "lib/server/libjsig.so",
             "lib/libsimdsort.so", "lib/libverify.so");
 
+    /**
+     * How many runtimes the cache keeps, the most recently used: one is about 50 MB, and a JDK
+     * update or the other COMPRESS kind (plain or zip-compressed class image) makes a new one.
+     */
+    static final int RUNTIMES_KEPT = 4;
+
+    /** How many jdeps answers the cache keeps (a few bytes each; one per init jar). */
+    static final int JDEPS_KEPT = 16;
+
     /** Bump when the image this class produces changes in a way the key does not see. */
     private static final String RECIPE_VERSION = "3";
 
@@ -132,7 +141,9 @@ public final class JavaRuntime {
      */
     public List<String> modulesFor(Path jar) throws IOException {
         Path cached = cacheDir.resolve("jdeps-" + key(Files.readAllBytes(jar)));
-        if (!Files.isRegularFile(cached)) {
+        if (Files.isRegularFile(cached)) {
+            CacheLimit.touch(cached);
+        } else {
             String output = run(List.of(tool("jdeps").toString(), "--print-module-deps", "--ignore-missing-deps",
                     "--multi-release", "base", jar.toString()), "jdeps").strip();
             Files.createDirectories(cacheDir);
@@ -143,6 +154,7 @@ public final class JavaRuntime {
             } finally {
                 Cleanup.delete(partial);
             }
+            CacheLimit.keepNewest(cacheDir, "jdeps-", "", JDEPS_KEPT);
         }
         return Arrays.stream(Files.readString(cached).split(",")).map(String::strip).sorted().toList();
     }
@@ -159,6 +171,7 @@ public final class JavaRuntime {
         List<String> options = jlinkOptions(compressClasses);
         Path image = cacheDir.resolve("jre-" + key(recipe(sorted, options).getBytes(StandardCharsets.UTF_8)));
         if (Files.isDirectory(image)) {
+            CacheLimit.touch(image);
             return image;
         }
         Files.createDirectories(cacheDir);
@@ -187,6 +200,7 @@ public final class JavaRuntime {
         } finally {
             Cleanup.delete(building);
         }
+        CacheLimit.keepNewest(cacheDir, "jre-", "", RUNTIMES_KEPT);
         return image;
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,24 @@ class JavaRuntimeTest {
         assertTrue(failure.getMessage().startsWith("jlink failed"), failure.getMessage());
         try (var left = Files.list(cache)) {
             assertEquals(List.of(), left.toList(), "no half-built runtime (.building-*)");
+        }
+    }
+
+    @Test
+    void aNewRuntimeEvictsTheLeastRecentlyUsed(@TempDir Path cache) throws IOException {
+        // Runtimes of earlier JDKs, made up: only their names and last uses matter here.
+        for (int i = 0; i < JavaRuntime.RUNTIMES_KEPT; i++) {
+            Path old = Files.createDirectories(cache.resolve("jre-earlier" + i + "/lib"));
+            Files.writeString(old.resolve("modules"), "classes");
+            Files.setLastModifiedTime(old.getParent(), FileTime.fromMillis(1_000_000_000L * (i + 1)));
+        }
+        Path built = new JavaRuntime(ElfTest.JDK, cache).image(List.of("java.base"), true);
+
+        try (var left = Files.list(cache)) {
+            List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(JavaRuntime.RUNTIMES_KEPT, names.size(), names.toString());
+            assertTrue(names.contains(built.getFileName().toString()), names.toString());
+            assertFalse(names.contains("jre-earlier0"), "the least recently used went: " + names);
         }
     }
 
