@@ -15,8 +15,8 @@ import java.util.Optional;
  * Keeps trained AOT caches between builds, keyed by everything that goes into the image besides
  * the cache (every entry's name, mode and content, /jvm.args with the JVM options among them). The JDK does not write
  * an AOT cache deterministically (two trainings of the same image differ in about 3% of the
- * bytes), so reusing the first one is what makes a rebuild give the same bytes; it also saves the
- * training run, the slowest step of a build.
+ * bytes; docs/build.md "Reproducible images"), so reusing the first one is what makes a rebuild
+ * give the same bytes; it also saves the training run, the slowest step of a build.
  */
 final class AotCacheStore {
     /**
@@ -60,8 +60,10 @@ final class AotCacheStore {
     /**
      * Stores a freshly trained cache, and drops the least recently used beyond {@link #KEPT}; a
      * failure to store costs only the next build's time.
+     *
+     * @return where it is kept, or empty when it could not be stored
      */
-    void put(String key, Path cache) {
+    Optional<Path> put(String key, Path cache) {
         Path stored = dir.resolve(key + SUFFIX);
         try {
             Files.createDirectories(dir);
@@ -74,8 +76,10 @@ final class AotCacheStore {
             }
         } catch (IOException ignored) {
             // The cache directory is read-only or full: the image itself is not affected.
+            return Optional.empty();
         }
         CacheLimit.keepNewest(dir, "", SUFFIX, KEPT);
+        return Optional.of(stored);
     }
 
     private static void update(MessageDigest sha, String text) {

@@ -19,7 +19,8 @@ import liftoff.sys.SyscallException;
  * `liftoff build`, start to end: the init's jar, the planned layout (runtime, libraries, modules,
  * firmware, rescue, extras), the AOT cache trained in a chroot of the image, then the cpio archive
  * (an uncompressed microcode segment first when there is one). Same inputs and SOURCE_DATE_EPOCH,
- * same bytes.
+ * same bytes in every entry but /app.aot, which the JDK does not train deterministically: it is
+ * trained once per image content and kept ({@link AotCacheStore}), so a rebuild gives the same image.
  */
 public final class ImageBuilder {
     private final Path cacheDir;
@@ -116,7 +117,7 @@ public final class ImageBuilder {
             plan.materialize(trainRoot);
             Path cache = AotTrainer.train(trainRoot);
             Files.setLastModifiedTime(cache, FileTime.fromMillis(epoch * 1000));
-            store.put(key, cache);
+            store.put(key, cache).ifPresent(kept -> progress.accept("aot: trained; kept as " + kept));
             return plan.withAotCache(cache);
         } catch (IOException e) {
             if (Cleanup.exiting()) throw e;   // the training was stopped, it did not fail
