@@ -2,6 +2,7 @@ package liftoff.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Spec;
             "Build an initramfs with the Java init for this machine's kernel or another.",
             "It holds a jlink'd runtime, the liftoff init (with an AOT cache trained at build time), the shared",
             "libraries they need, kernel modules with their dependencies and firmware, an optional busybox",
-            "rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ")."
+            "rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ").",
+            "Cache: $XDG_CACHE_HOME/liftoff (else ~/.cache/liftoff), the most recently used",
+            "runtimes and AOT caches only (about 300 MB at most); deleting it is safe."
         })
 final class BuildCommand implements Callable<Integer> {
     /** Where the build log says a --kernel-version came from. */
@@ -66,6 +69,11 @@ final class BuildCommand implements Callable<Integer> {
     /** Failures reach the user through {@link Errors}, as one line naming the file or setting at fault. */
     @Override
     public Integer call() throws IOException {
+        try {
+            ImageBuilder.checkOutput(output);   // before any work: a wrong -o costs nothing
+        } catch (FileSystemException e) {
+            return Errors.report(spec, "-o " + output, e);
+        }
         BuildConfig cfg = config();
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();

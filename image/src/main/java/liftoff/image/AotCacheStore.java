@@ -15,10 +15,18 @@ import java.util.Optional;
  * Keeps trained AOT caches between builds, keyed by everything that goes into the image besides
  * the cache (every entry's name, mode and content, /jvm.args with the JVM options among them). The JDK does not write
  * an AOT cache deterministically (two trainings of the same image differ in about 3% of the
- * bytes), so reusing the first one is what makes a rebuild give the same bytes; it also saves the
- * training run, the slowest step of a build.
+ * bytes; docs/build.md "Reproducible images"), so reusing the first one is what makes a rebuild
+ * give the same bytes; it also saves the training run, the slowest step of a build.
  */
 final class AotCacheStore {
+    /**
+     * How many trained caches are kept, the most recently used: one per distinct image content, 13 to
+     * 14 MB each, so about 110 MB at most.
+     */
+    static final int KEPT = 8;
+
+    private static final String SUFFIX = ".aot";
+
     private final Path dir;
 
     AotCacheStore(Path cacheDir) {
@@ -41,21 +49,37 @@ final class AotCacheStore {
         return HexFormat.of().formatHex(sha.digest());
     }
 
+    /** The cache trained for {@code key}, marked as just used. */
     Optional<Path> find(String key) {
-        Path cached = dir.resolve(key + ".aot");
-        return Files.isRegularFile(cached) ? Optional.of(cached) : Optional.empty();
+        Path cached = dir.resolve(key + SUFFIX);
+        if (!Files.isRegularFile(cached)) return Optional.empty();
+        CacheLimit.touch(cached);
+        return Optional.of(cached);
     }
 
-    /** Stores a freshly trained cache; a failure to store costs only the next build's time. */
-    void put(String key, Path cache) {
+    /**
+     * Stores a freshly trained cache, and drops the least recently used beyond {@link #KEPT}; a
+     * failure to store costs only the next build's time.
+     *
+     * @return where it is kept, or empty when it could not be stored
+     */
+    Optional<Path> put(String key, Path cache) {
+        Path stored = dir.resolve(key + SUFFIX);
         try {
             Files.createDirectories(dir);
-            Path partial = dir.resolve(key + ".aot.partial");
-            Files.copy(cache, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, dir.resolve(key + ".aot"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path partial = Cleanup.tempFile(dir, "." + key + "-", ".partial");
+            try {
+                Files.copy(cache, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, stored, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Cleanup.delete(partial);
+            }
         } catch (IOException ignored) {
             // The cache directory is read-only or full: the image itself is not affected.
+            return Optional.empty();
         }
+        CacheLimit.keepNewest(dir, "", SUFFIX, KEPT);
+        return Optional.of(stored);
     }
 
     private static void update(MessageDigest sha, String text) {

@@ -32,7 +32,7 @@ public final class AotTrainer {
         List<String> bootArgs = Files.readAllLines(root.resolve("jvm.args"));
         command.addAll(JavaRuntime.trainingJvmArgs(bootArgs, JavaRuntime.AOT_CACHE));   // ends in the main class
         command.add(ImageLayout.INIT_PATH);   // the argument the kernel appends to the launcher line
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = Cleanup.start(new ProcessBuilder(command).redirectErrorStream(true));
         String output;
         try {
             output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -2,15 +2,12 @@ package liftoff.image;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import liftoff.cpio.ArchivePlan;
 import liftoff.cpio.Compression;
 import liftoff.cpio.CpioWriter;
@@ -18,12 +15,15 @@ import liftoff.cpio.Format;
 import liftoff.cpio.NamedOutputStream;
 import liftoff.cpio.SourceDateEpoch;
 import liftoff.cpio.Spec;
+import liftoff.sys.Errno;
+import liftoff.sys.SyscallException;
 
 /**
  * `liftoff build`, start to end: the init's jar, the planned layout (runtime, libraries, modules,
  * firmware, rescue, extras), the AOT cache trained in a chroot of the image, then the cpio archive
  * (an uncompressed microcode segment first when there is one). Same inputs and SOURCE_DATE_EPOCH,
- * same bytes.
+ * same bytes in every entry but /app.aot, which the JDK does not train deterministically: it is
+ * trained once per image content and kept ({@link AotCacheStore}), so a rebuild gives the same image.
  */
 public final class ImageBuilder {
     private final Path cacheDir;
@@ -45,8 +45,10 @@ public final class ImageBuilder {
     public record Result(ImageLayout.Plan plan, long imageBytes, boolean aotCache) {}
 
     public Result build(BuildConfig config, Path output) throws IOException {
-        Path work = Files.createTempDirectory("liftoff-image-");
+        Path partial = claimOutput(output);
+        Path work = null;
         try {
+            work = Cleanup.tempDirectory(null, "liftoff-image-");
             progress.accept("init: writing the init jar");
             Path jar = work.resolve("init.jar");
             try (OutputStream out = Files.newOutputStream(jar)) {
@@ -61,17 +63,44 @@ public final class ImageBuilder {
             plan = trained;
 
             progress.accept("cpio: writing " + output + " (" + plan.compress() + ")");
-            Path partial = output.resolveSibling(output.getFileName() + ".partial");
-            try (OutputStream out = new NamedOutputStream(Files.newOutputStream(partial), output, true)) {
+            try (OutputStream out = new NamedOutputStream(Cleanup.newOutputStream(partial), output, true)) {
                 if (plan.microcodeSpec().isPresent()) {
                     writeSegment(plan.stagingDir().resolve("microcode.spec"), Compression.parse("none"), out);
                 }
                 writeSegment(plan.stagingDir().resolve("image.spec"), plan.compress(), out);
             }
-            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Cleanup.publish(partial, output);
             return new Result(plan, Files.size(output), aot);
+        } catch (IOException | RuntimeException e) {
+            // Interrupted (SIGINT, SIGTERM), the build fails wherever it was, for a reason that is not one.
+            if (Cleanup.exiting()) throw new IOException("interrupted", e);
+            throw e;
         } finally {
-            deleteTree(work);
+            if (work != null) Cleanup.delete(work);
+            Cleanup.delete(partial);   // nothing left to delete once it is published
+        }
+    }
+
+    /**
+     * Checks where the image goes, for a command line to report before any work: {@code output} is
+     * not a directory and IMAGE.partial, which the image is written to and then renamed, can be
+     * created beside it. The message reads as the OS says it: "/proc/nope: No such file or directory".
+     */
+    public static void checkOutput(Path output) throws IOException {
+        Cleanup.delete(claimOutput(output));
+    }
+
+    /** As {@link #checkOutput}, keeping IMAGE.partial (created empty; deleted if the build ends without an image). */
+    private static Path claimOutput(Path output) throws IOException {
+        if (Files.isDirectory(output)) {
+            throw new FileSystemException(output.toString(), null, Errno.describe(Errno.EISDIR));
+        }
+        try {
+            return Cleanup.file(output.resolveSibling(output.getFileName() + ".partial"));
+        } catch (SyscallException e) {
+            FileSystemException named = new FileSystemException(output.toString(), null, Errno.describe(e.errno()));
+            named.initCause(e);
+            throw named;
         }
     }
 
@@ -92,9 +121,10 @@ public final class ImageBuilder {
             plan.materialize(trainRoot);
             Path cache = AotTrainer.train(trainRoot);
             Files.setLastModifiedTime(cache, FileTime.fromMillis(epoch * 1000));
-            store.put(key, cache);
+            store.put(key, cache).ifPresent(kept -> progress.accept("aot: trained; kept as " + kept));
             return plan.withAotCache(cache);
         } catch (IOException e) {
+            if (Cleanup.exiting()) throw e;   // the training was stopped, it did not fail
             progress.accept("aot: " + e.getMessage().lines().findFirst().orElse("failed")
                     + "; building without an AOT cache (slower start)");
             Path jvmArgs = plan.stagingDir().resolve("root/jvm.args");
@@ -110,12 +140,6 @@ public final class ImageBuilder {
         OutputStream segment = compression.openSegment(out);
         try (CpioWriter writer = new CpioWriter(segment, Format.NEWC)) {
             archive.writeTo(writer);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }

@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +61,15 @@ public final class JavaRuntime {
     private static final List<String> UNNEEDED = List.of("lib/classlist", "lib/jrt-fs.jar", "lib/security/cacerts",
             "lib/security/public_suffix_list.dat", "bin/keytool", "lib/jexec", "lib/libjsig.so", "lib/server/libjsig.so",
             "lib/libsimdsort.so", "lib/libverify.so");
+
+    /**
+     * How many runtimes the cache keeps, the most recently used: one is about 50 MB, and a JDK
+     * update or the other COMPRESS kind (plain or zip-compressed class image) makes a new one.
+     */
+    static final int RUNTIMES_KEPT = 4;
+
+    /** How many jdeps answers the cache keeps (a few bytes each; one per init jar). */
+    static final int JDEPS_KEPT = 16;
 
     /** Bump when the image this class produces changes in a way the key does not see. */
     private static final String RECIPE_VERSION = "3";
@@ -133,13 +141,20 @@ public final class JavaRuntime {
      */
     public List<String> modulesFor(Path jar) throws IOException {
         Path cached = cacheDir.resolve("jdeps-" + key(Files.readAllBytes(jar)));
-        if (!Files.isRegularFile(cached)) {
+        if (Files.isRegularFile(cached)) {
+            CacheLimit.touch(cached);
+        } else {
             String output = run(List.of(tool("jdeps").toString(), "--print-module-deps", "--ignore-missing-deps",
                     "--multi-release", "base", jar.toString()), "jdeps").strip();
             Files.createDirectories(cacheDir);
-            Path partial = Files.createTempFile(cacheDir, ".jdeps-", "");
-            Files.writeString(partial, output.isEmpty() ? "java.base" : output);
-            Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Path partial = Cleanup.tempFile(cacheDir, ".jdeps-", "");
+            try {
+                Files.writeString(partial, output.isEmpty() ? "java.base" : output);
+                Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Cleanup.delete(partial);
+            }
+            CacheLimit.keepNewest(cacheDir, "jdeps-", "", JDEPS_KEPT);
         }
         return Arrays.stream(Files.readString(cached).split(",")).map(String::strip).sorted().toList();
     }
@@ -156,32 +171,36 @@ public final class JavaRuntime {
         List<String> options = jlinkOptions(compressClasses);
         Path image = cacheDir.resolve("jre-" + key(recipe(sorted, options).getBytes(StandardCharsets.UTF_8)));
         if (Files.isDirectory(image)) {
+            CacheLimit.touch(image);
             return image;
         }
         Files.createDirectories(cacheDir);
-        Path building = Files.createTempDirectory(cacheDir, ".building-");
-        Path output = building.resolve("jre");
-        List<String> command = new ArrayList<>(List.of(tool("jlink").toString(), "--add-modules", String.join(",", sorted)));
-        command.addAll(options);
-        Optional<String> jliTrace = JliTrace.forJdk(jdk);   // read only here: opening the JDK's jrt image takes 0.7 s
-        if (jliTrace.isPresent()) {
-            Path trace = Files.writeString(building.resolve("jli-trace.txt"), jliTrace.get());
-            command.add("--generate-jli-classes=@" + trace);
-        }
-        command.addAll(List.of("--output", output.toString()));
-        run(command, "jlink");
-        strip(output);
-        for (String unneeded : UNNEEDED) {
-            Files.deleteIfExists(output.resolve(unneeded));
-        }
+        Path building = Cleanup.tempDirectory(cacheDir, ".building-");
         try {
-            // The rename publishes the image atomically: a concurrent build sees all of it or none.
-            Files.move(output, image, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherBuildWon) {
-            deleteTree(output);
+            Path output = building.resolve("jre");
+            List<String> command = new ArrayList<>(List.of(tool("jlink").toString(), "--add-modules", String.join(",", sorted)));
+            command.addAll(options);
+            Optional<String> jliTrace = JliTrace.forJdk(jdk);   // read only here: opening the JDK's jrt image takes 0.7 s
+            if (jliTrace.isPresent()) {
+                Path trace = Files.writeString(building.resolve("jli-trace.txt"), jliTrace.get());
+                command.add("--generate-jli-classes=@" + trace);
+            }
+            command.addAll(List.of("--output", output.toString()));
+            run(command, "jlink");
+            strip(output);
+            for (String unneeded : UNNEEDED) {
+                Files.deleteIfExists(output.resolve(unneeded));
+            }
+            try {
+                // The rename publishes the image atomically: a concurrent build sees all of it or none.
+                Files.move(output, image, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherBuildWon) {
+                // Its image is as good as this one, which goes with the building directory.
+            }
         } finally {
-            deleteTree(building);
+            Cleanup.delete(building);
         }
+        CacheLimit.keepNewest(cacheDir, "jre-", "", RUNTIMES_KEPT);
         return image;
     }
 
@@ -268,9 +287,9 @@ public final class JavaRuntime {
 
     /** Runs {@code command}, returning its standard output; a failure carries its error output in the message. */
     private static String run(List<String> command, String what) throws IOException {
-        Path errors = Files.createTempFile("liftoff-" + what, ".err");
+        Path errors = Cleanup.tempFile(null, "liftoff-" + what, ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            Process process = Cleanup.start(new ProcessBuilder(command).redirectError(errors.toFile()));
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
                 throw new IOException(what + " failed (exit " + process.exitValue() + "): " + String.join(" ", command)
@@ -281,18 +300,7 @@ public final class JavaRuntime {
             Thread.currentThread().interrupt();
             throw new IOException(what + " interrupted", e);
         } finally {
-            Files.delete(errors);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+            Cleanup.delete(errors);
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 import liftoff.image.qemu.Kernel;
@@ -19,6 +20,56 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageBuilderTest {
     @TempDir
     Path work;
+
+    /**
+     * Two builds on empty caches, as on two machines: every entry but the AOT cache is the same, byte
+     * for byte (the JDK does not write an AOT cache deterministically: docs/build.md); with the first
+     * build's AOT cache copied into its cache, the second machine builds the first one's image exactly.
+     */
+    @Test
+    void coldBuildsDifferOnlyInTheAotCacheAndItsCopyReproducesTheImage() throws Exception {
+        Kernel kernel = Kernel.newestInstalled();
+        BuildConfig config = BuildConfig.defaults().with("KERNEL_VERSION", kernel.version()).with("MODULES", "")
+                .with("FSCK", "").with("MICROCODE", "no");
+        Path first = work.resolve("first.img");
+        Path second = work.resolve("second.img");
+        assertTrue(new ImageBuilder(work.resolve("cache1"), 1_700_000_000L, line -> { }).build(config, first).aotCache());
+        assertTrue(new ImageBuilder(work.resolve("cache2"), 1_700_000_000L, line -> { }).build(config, second).aotCache());
+
+        Map<String, Content> one = contents(first);
+        Map<String, Content> two = contents(second);
+        assertEquals(one.keySet(), two.keySet());
+        for (String name : one.keySet()) {
+            if (name.equals("app.aot")) continue;
+            assertEquals(one.get(name).header(), two.get(name).header(), name);
+            assertArrayEquals(one.get(name).body(), two.get(name).body(), name + ": same inputs, same bytes");
+        }
+
+        // What docs/build.md tells a second machine to do: take the AOT cache along.
+        Path trained;
+        try (var caches = Files.list(work.resolve("cache1/aot"))) {
+            trained = caches.filter(p -> p.toString().endsWith(".aot")).findFirst().orElseThrow();
+        }
+        Files.copy(trained, work.resolve("cache2/aot").resolve(trained.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path third = work.resolve("third.img");
+        new ImageBuilder(work.resolve("cache2"), 1_700_000_000L, line -> { }).build(config, third);
+        assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(third), "the first image, byte for byte");
+    }
+
+    /** An entry's header fields but its name, and its content. */
+    private record Content(String header, byte[] body) {}
+
+    private static Map<String, Content> contents(Path image) throws Exception {
+        Map<String, Content> entries = new TreeMap<>();
+        try (ImageReader reader = ImageReader.open(image)) {
+            for (Entry e; (e = reader.next()) != null; ) {
+                String header = String.format("ino %d mode %o uid %d gid %d nlink %d mtime %d size %d rdev %d:%d", e.ino(), e.mode(),
+                        e.uid(), e.gid(), e.nlink(), e.mtime(), e.size(), e.rdevMajor(), e.rdevMinor());
+                entries.put(e.nameString(), new Content(header, reader.body().readAllBytes()));
+            }
+        }
+        return entries;
+    }
 
     @Test
     void buildsTheSameBytesTwiceWithEverythingTheInitNeeds() throws Exception {

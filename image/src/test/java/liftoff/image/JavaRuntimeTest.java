@@ -2,11 +2,13 @@ package liftoff.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,34 @@ class JavaRuntimeTest {
         long zippedBytes = Files.size(zipped.resolve("lib/modules"));
         long plainBytes = Files.size(plain.resolve("lib/modules"));
         assertTrue(plainBytes > zippedBytes * 3 / 2, plainBytes + " plain vs " + zippedBytes + " zipped");
+    }
+
+    @Test
+    void aFailedJlinkLeavesNothingInTheCache(@TempDir Path cache) throws IOException {
+        JavaRuntime runtime = new JavaRuntime(ElfTest.JDK, cache);
+        IOException failure = assertThrows(IOException.class, () -> runtime.image(List.of("no.such.module"), false));
+        assertTrue(failure.getMessage().startsWith("jlink failed"), failure.getMessage());
+        try (var left = Files.list(cache)) {
+            assertEquals(List.of(), left.toList(), "no half-built runtime (.building-*)");
+        }
+    }
+
+    @Test
+    void aNewRuntimeEvictsTheLeastRecentlyUsed(@TempDir Path cache) throws IOException {
+        // Runtimes of earlier JDKs, made up: only their names and last uses matter here.
+        for (int i = 0; i < JavaRuntime.RUNTIMES_KEPT; i++) {
+            Path old = Files.createDirectories(cache.resolve("jre-earlier" + i + "/lib"));
+            Files.writeString(old.resolve("modules"), "classes");
+            Files.setLastModifiedTime(old.getParent(), FileTime.fromMillis(1_000_000_000L * (i + 1)));
+        }
+        Path built = new JavaRuntime(ElfTest.JDK, cache).image(List.of("java.base"), true);
+
+        try (var left = Files.list(cache)) {
+            List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(JavaRuntime.RUNTIMES_KEPT, names.size(), names.toString());
+            assertTrue(names.contains(built.getFileName().toString()), names.toString());
+            assertFalse(names.contains("jre-earlier0"), "the least recently used went: " + names);
+        }
     }
 
     @Test
