@@ -1,11 +1,15 @@
 package liftoff.cpio;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import liftoff.sys.Stat;
 
 /**
  * The entries of one archive before they are written, from a directory tree or a gen_init_cpio spec.
@@ -48,6 +52,22 @@ public final class ArchivePlan {
      */
     public void addFile(Entry entry, Path source, Object linkKey) {
         items.add(new Item(entry, source, null, linkKey));
+    }
+
+    /**
+     * A regular file read from {@code source}, with the size and mtime it has now; {@code alsoNamed}
+     * are more names of the same file, which make one hard-link group with it.
+     */
+    public void addFileFrom(byte[] name, int permissions, long uid, long gid, Path source, List<byte[]> alsoNamed)
+            throws IOException {
+        BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class);
+        if (!a.isRegularFile()) throw new FileSystemException(source.toString(), null, "not a regular file");
+        long mtime = a.lastModifiedTime().toMillis() / 1000;
+        Object group = alsoNamed.isEmpty() ? null : new Object();
+        addFile(Entry.of(name, Stat.S_IFREG | permissions, uid, gid, mtime, a.size()), source, group);
+        for (byte[] link : alsoNamed) {
+            addFile(Entry.of(link, Stat.S_IFREG | permissions, uid, gid, mtime, a.size()), source, group);
+        }
     }
 
     public int size() {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import liftoff.sys.Errno;
@@ -51,15 +51,9 @@ public final class Spec {
         switch (f[0]) {
             case "file" -> {
                 need(f, 6, "file NAME LOCATION MODE UID GID [HARDLINK...]");
-                Path source = FsNames.path(bytes(f[2]));
-                BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class);
-                if (!a.isRegularFile()) throw new IllegalArgumentException(f[2] + " is not a regular file");
-                long fileMtime = a.lastModifiedTime().toMillis() / 1000;
-                Object group = f.length > 6 ? new Object() : null;
-                plan.addFile(Entry.of(name(f[1]), Stat.S_IFREG | mode(f[3]), id(f[4]), id(f[5]), fileMtime, a.size()), source, group);
-                for (int k = 6; k < f.length; k++) {
-                    plan.addFile(Entry.of(name(f[k]), Stat.S_IFREG | mode(f[3]), id(f[4]), id(f[5]), fileMtime, a.size()), source, group);
-                }
+                List<byte[]> links = new ArrayList<>();
+                for (int k = 6; k < f.length; k++) links.add(name(f[k]));
+                plan.addFileFrom(name(f[1]), mode(f[3]), id(f[4]), id(f[5]), FsNames.path(bytes(f[2])), links);
             }
             case "dir" -> {
                 need(f, 5, "dir NAME MODE UID GID");

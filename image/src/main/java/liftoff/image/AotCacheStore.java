@@ -36,10 +36,10 @@ final class AotCacheStore {
     /** The key of a planned image (without its cache). */
     static String key(ImageLayout.Plan plan) throws IOException {
         MessageDigest sha = sha256();
-        for (SpecEntry entry : plan.entries()) {
+        for (ImageEntry entry : plan.entries()) {
             // A file is known by its name, mode and content: its staging path changes every build.
-            update(sha, entry instanceof SpecEntry.File f ? "file " + f.name() + " " + f.mode() : entry.line());
-            if (entry instanceof SpecEntry.File f) {
+            update(sha, entry instanceof ImageEntry.File f ? "file " + f.name() + " " + f.mode() : entry.line());
+            if (entry instanceof ImageEntry.File f) {
                 try (InputStream in = Files.newInputStream(f.source())) {
                     byte[] buf = new byte[1 << 16];
                     for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);

@@ -6,6 +6,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import liftoff.cpio.ArchivePlan;
@@ -14,7 +15,6 @@ import liftoff.cpio.CpioWriter;
 import liftoff.cpio.Format;
 import liftoff.cpio.NamedOutputStream;
 import liftoff.cpio.SourceDateEpoch;
-import liftoff.cpio.Spec;
 import liftoff.sys.Errno;
 import liftoff.sys.SyscallException;
 
@@ -64,10 +64,10 @@ public final class ImageBuilder {
 
             progress.accept("cpio: writing " + output + " (" + plan.compress() + ")");
             try (OutputStream out = new NamedOutputStream(Cleanup.newOutputStream(partial), output, true)) {
-                if (plan.microcodeSpec().isPresent()) {
-                    writeSegment(plan.stagingDir().resolve("microcode.spec"), Compression.parse("none"), out);
+                if (!plan.microcode().isEmpty()) {
+                    writeSegment(plan.microcode(), Compression.parse("none"), out);
                 }
-                writeSegment(plan.stagingDir().resolve("image.spec"), plan.compress(), out);
+                writeSegment(plan.entries(), plan.compress(), out);
             }
             Cleanup.publish(partial, output);
             return new Result(plan, Files.size(output), aot);
@@ -134,9 +134,9 @@ public final class ImageBuilder {
         }
     }
 
-    private void writeSegment(Path spec, Compression.Setting compression, OutputStream out) throws IOException {
+    private void writeSegment(List<ImageEntry> entries, Compression.Setting compression, OutputStream out) throws IOException {
         ArchivePlan archive = new ArchivePlan().owner(0, 0).clampMtime(epoch);
-        Spec.addSpec(archive, spec, epoch);
+        for (ImageEntry entry : entries) entry.addTo(archive, epoch);
         OutputStream segment = compression.openSegment(out);
         try (CpioWriter writer = new CpioWriter(segment, Format.NEWC)) {
             archive.writeTo(writer);

@@ -22,8 +22,8 @@ import liftoff.cpio.Compression;
 import liftoff.init.modules.ModuleDatabase;
 
 /**
- * Plans an image: everything that goes into the initramfs and where, as a gen_init_cpio spec plus a
- * staging directory for the files that had to be made (the runtime copy, /init, /jvm.args, module
+ * Plans an image: everything that goes into the initramfs and where, as {@link ImageEntry} values plus
+ * a staging directory for the files that had to be made (the runtime copy, /init, /jvm.args, module
  * indexes, microcode). Writing the cpio, compressing it and training the AOT cache come after.
  *
  * <p>The image, top down:
@@ -41,7 +41,7 @@ import liftoff.init.modules.ModuleDatabase;
  * /dev/console, /dev/null, and empty /proc /sys /dev /run /tmp /newroot for the init to mount on
  * </pre>
  * Everything is owned by 0:0, names are sorted, and the staged files' mtimes are SOURCE_DATE_EPOCH, so
- * the same inputs give the same spec and the same bytes.
+ * the same inputs give the same entries and the same bytes.
  */
 public final class ImageLayout {
     /** The init: the kernel runs it as PID 1; a launcher line and the init's jar. */
@@ -60,22 +60,21 @@ public final class ImageLayout {
      * The result.
      *
      * @param entries        the main archive's entries, sorted by name
-     * @param spec           the main archive's gen_init_cpio spec (also in {@code stagingDir/image.spec})
-     * @param microcodeSpec  the early microcode segment's spec, to be written uncompressed before the main
-     *                       archive (also in {@code stagingDir/microcode.spec}); empty when there is none
-     * @param stagingDir     the generated files the specs refer to (root/init, root/jvm.args, root/jre,
+     * @param microcode      the early microcode segment's entries, to be written uncompressed before the
+     *                       main archive; empty when there is none
+     * @param stagingDir     the generated files the entries refer to (root/init, root/jvm.args, root/jre,
      *                       modules/, microcode/); {@link #materialize} builds the whole tree for a chroot
      * @param kernel         the kernel the modules are for, and why that one
      * @param sizes          bytes of regular files per part
      * @param compress       the configured COMPRESS, for the cpio writer
      * @param notes          what the build log should say: kernel choice, skipped modules, missing firmware
      */
-    public record Plan(List<SpecEntry> entries, String spec, Optional<String> microcodeSpec, Path stagingDir,
+    public record Plan(List<ImageEntry> entries, List<ImageEntry> microcode, Path stagingDir,
             KernelVersion kernel, Map<Part, Long> sizes, Compression.Setting compress, List<String> notes) {
 
         /**
-         * This plan with the trained AOT cache added as {@value JavaRuntime#AOT_CACHE} (counted as runtime);
-         * rewrites stagingDir/image.spec. The training run is the integrator's: materialize the plan, run
+         * This plan with the trained AOT cache added as {@value JavaRuntime#AOT_CACHE} (counted as runtime).
+         * The training run is the integrator's: materialize the plan, run
          * {@code chroot ROOT /jre/bin/java JavaRuntime.trainingJvmArgs(...) /init} in the init's training
          * mode, and pass the file it wrote.
          */
@@ -83,18 +82,15 @@ public final class ImageLayout {
             if (!Files.isRegularFile(aotCache)) {
                 throw new IOException(aotCache + ": AOT cache not found");
             }
-            SpecEntry.requireExpressible(aotCache.toString(), "AOT cache");
             if (entries.stream().anyMatch(e -> e.name().equals(JavaRuntime.AOT_CACHE))) {
                 throw new IOException(JavaRuntime.AOT_CACHE + " is already in the plan");
             }
-            List<SpecEntry> withCache = new ArrayList<>(entries);
-            withCache.add(new SpecEntry.File(JavaRuntime.AOT_CACHE, aotCache, 0644));
-            withCache.sort(Comparator.comparing(SpecEntry::name));
+            List<ImageEntry> withCache = new ArrayList<>(entries);
+            withCache.add(new ImageEntry.File(JavaRuntime.AOT_CACHE, aotCache, 0644));
+            withCache.sort(Comparator.comparing(ImageEntry::name));
             Map<Part, Long> newSizes = new EnumMap<>(sizes);
             newSizes.merge(Part.RUNTIME, Files.size(aotCache), Long::sum);
-            String newSpec = SpecEntry.render(withCache);
-            Files.writeString(stagingDir.resolve("image.spec"), newSpec);
-            return new Plan(List.copyOf(withCache), newSpec, microcodeSpec, stagingDir, kernel, newSizes, compress, notes);
+            return new Plan(List.copyOf(withCache), microcode, stagingDir, kernel, newSizes, compress, notes);
         }
 
         /**
@@ -104,19 +100,19 @@ public final class ImageLayout {
          */
         public void materialize(Path dir) throws IOException {
             Files.createDirectories(dir);
-            for (SpecEntry entry : entries) {
+            for (ImageEntry entry : entries) {
                 Path target = dir.resolve(entry.name().substring(1));
                 switch (entry) {
-                    case SpecEntry.Dir d -> {
+                    case ImageEntry.Dir d -> {
                         Files.createDirectories(target);
                         Files.setPosixFilePermissions(target, ImageTree.permissions(d.mode()));
                     }
-                    case SpecEntry.File f -> {
+                    case ImageEntry.File f -> {
                         Files.copy(f.source(), target, StandardCopyOption.COPY_ATTRIBUTES);
                         Files.setPosixFilePermissions(target, ImageTree.permissions(f.mode()));
                     }
-                    case SpecEntry.Symlink l -> Files.createSymbolicLink(target, Path.of(l.target()));
-                    case SpecEntry.Node n -> { }
+                    case ImageEntry.Symlink l -> Files.createSymbolicLink(target, Path.of(l.target()));
+                    case ImageEntry.Node n -> { }
                 }
             }
         }
@@ -183,20 +179,15 @@ public final class ImageLayout {
         addInit(tree, root, initJar);
         addBase(tree);
 
-        Optional<String> microcode = Optional.empty();
+        List<ImageEntry> microcode = List.of();
         if (config.microcode()) {
             microcode = Microcode.stage(config.firmwareDir(), stagingDir.resolve("microcode"));
             if (microcode.isEmpty()) {
                 notes.add("microcode: none under " + config.firmwareDir() + "/{intel,amd}-ucode, no early segment");
             }
         }
-        String spec = tree.spec();
-        Files.writeString(stagingDir.resolve("image.spec"), spec);
-        if (microcode.isPresent()) {
-            Files.writeString(stagingDir.resolve("microcode.spec"), microcode.get());
-        }
         clampMtimes(stagingDir);
-        return new Plan(tree.entries(), spec, microcode, stagingDir, kernel, tree.sizes(), config.compress(), notes);
+        return new Plan(tree.entries(), microcode, stagingDir, kernel, tree.sizes(), config.compress(), notes);
     }
 
     /**

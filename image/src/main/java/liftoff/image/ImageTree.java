@@ -17,33 +17,33 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The content of an image as a set of {@link SpecEntry}s keyed by canonical path: a name is always
+ * The content of an image as a set of {@link ImageEntry}s keyed by canonical path: a name is always
  * stored as the path it ends up at once the image's own symlinks are followed (with /lib a symlink to
  * usr/lib, "/lib/modules/x" is stored as "/usr/lib/modules/x"), so that every entry's parent is a real
  * directory in the archive and no name walks through a symlink — unpackers refuse that, rightly.
  *
  * <p>Parents are added automatically; adding the same entry twice is harmless; two different entries
- * for one path are an error naming both. {@link #spec()} lists entries sorted by name, which puts
+ * for one path are an error naming both. {@link #entries()} lists them sorted by name, which puts
  * parents before children.
  */
 public final class ImageTree {
     /** Linux's limit on symlinks followed while resolving one path (ELOOP beyond it). */
     private static final int MAX_SYMLINKS = 40;
 
-    private record Placed(SpecEntry entry, Part part) {}
+    private record Placed(ImageEntry entry, Part part) {}
 
     private final SortedMap<String, Placed> entries = new TreeMap<>();
 
     /** Adds a directory (and its parents); a symlink to a directory on the way is followed, as mkdir -p does. */
     public String dir(String name) throws IOException {
         String canonical = resolve(name, true);
-        place(new SpecEntry.Dir(canonical, 0755), Part.BASE);
+        place(new ImageEntry.Dir(canonical, 0755), Part.BASE);
         return canonical;
     }
 
     /** Adds a directory with a mode other than 0755 (e.g. /tmp's 01777). */
     public void dir(String name, int mode) throws IOException {
-        place(new SpecEntry.Dir(resolve(name, true), mode), Part.BASE);
+        place(new ImageEntry.Dir(resolve(name, true), mode), Part.BASE);
     }
 
     /** Adds the host file {@code source} as {@code name}, with the source's permission bits. */
@@ -56,18 +56,18 @@ public final class ImageTree {
             throw new IOException(source + ": not a regular file (wanted as " + name + " in the image)");
         }
         String canonical = resolve(name, false);
-        place(new SpecEntry.File(canonical, source, mode), part);
+        place(new ImageEntry.File(canonical, source, mode), part);
         return canonical;
     }
 
     public String symlink(String name, String target, Part part) throws IOException {
         String canonical = resolve(name, false);
-        place(new SpecEntry.Symlink(canonical, target), part);
+        place(new ImageEntry.Symlink(canonical, target), part);
         return canonical;
     }
 
     public void node(String name, int mode, char type, int major, int minor) throws IOException {
-        place(new SpecEntry.Node(resolve(name, false), mode, type, major, minor), Part.BASE);
+        place(new ImageEntry.Node(resolve(name, false), mode, type, major, minor), Part.BASE);
     }
 
     /**
@@ -119,11 +119,6 @@ public final class ImageTree {
         }
     }
 
-    /** The gen_init_cpio spec: one line per entry, sorted by name, with a trailing newline. */
-    public String spec() {
-        return SpecEntry.render(entries());
-    }
-
     /** Bytes of regular files per part (every part present, zero when empty). */
     public Map<Part, Long> sizes() throws IOException {
         Map<Part, Long> sizes = new EnumMap<>(Part.class);
@@ -131,14 +126,14 @@ public final class ImageTree {
             sizes.put(part, 0L);
         }
         for (Placed placed : entries.values()) {
-            if (placed.entry instanceof SpecEntry.File file) {
+            if (placed.entry instanceof ImageEntry.File file) {
                 sizes.merge(placed.part, Files.size(file.source()), Long::sum);
             }
         }
         return sizes;
     }
 
-    public List<SpecEntry> entries() {
+    public List<ImageEntry> entries() {
         return entries.values().stream().map(Placed::entry).toList();
     }
 
@@ -147,10 +142,9 @@ public final class ImageTree {
         if (!name.startsWith("/")) {
             throw new IOException("image path '" + name + "' is not absolute");
         }
-        SpecEntry.requireExpressible(name, "image path");
         return walk(name, "image path " + name, (next, last) -> {
             Placed placed = entries.get(next);
-            return placed != null && placed.entry instanceof SpecEntry.Symlink link && (followLast || !last) ? link.target() : null;
+            return placed != null && placed.entry instanceof ImageEntry.Symlink link && (followLast || !last) ? link.target() : null;
         });
     }
 
@@ -194,25 +188,17 @@ public final class ImageTree {
         return current.isEmpty() ? "/" : current;
     }
 
-    private void place(SpecEntry entry, Part part) throws IOException {
+    private void place(ImageEntry entry, Part part) throws IOException {
         String name = entry.name();
         if (name.equals("/")) {
             return; // the archive's root exists already
-        }
-        if (entry instanceof SpecEntry.File file) {
-            SpecEntry.requireExpressible(file.source().toString(), "source of " + name);
-            if (file.source().toString().contains("${")) { // gen_init_cpio expands ${VAR} in locations
-                throw new IOException("source of " + name + " '" + file.source() + "' contains '${', which gen_init_cpio would expand");
-            }
-        } else if (entry instanceof SpecEntry.Symlink link) {
-            SpecEntry.requireExpressible(link.target(), "target of " + name);
         }
         String parent = parent(name);
         if (!parent.isEmpty()) {
             Placed above = entries.get(parent);
             if (above == null) {
-                place(new SpecEntry.Dir(parent, 0755), Part.BASE);
-            } else if (!(above.entry instanceof SpecEntry.Dir)) {
+                place(new ImageEntry.Dir(parent, 0755), Part.BASE);
+            } else if (!(above.entry instanceof ImageEntry.Dir)) {
                 throw new IOException("image path " + name + ": its parent is already " + above.entry.line());
             }
         }

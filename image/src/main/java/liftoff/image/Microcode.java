@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -30,9 +29,9 @@ public final class Microcode {
 
     /**
      * Concatenates the blobs under {@code firmwareDir} into {@code stagingDir}/kernel/x86/microcode and
-     * returns the segment's gen_init_cpio spec, or empty when the host has no microcode.
+     * returns the segment's entries, none when the host has no microcode.
      */
-    public static Optional<String> stage(Path firmwareDir, Path stagingDir) throws IOException {
+    public static List<ImageEntry> stage(Path firmwareDir, Path stagingDir) throws IOException {
         ImageTree segment = new ImageTree();
         boolean any = false;
         for (Vendor vendor : VENDORS) {
@@ -50,7 +49,7 @@ public final class Microcode {
             segment.file(SEGMENT_DIR + "/" + vendor.file, out, 0644, Part.FIRMWARE);
             any = true;
         }
-        return any ? Optional.of(segment.spec()) : Optional.empty();
+        return any ? segment.entries() : List.of();
     }
 
     private static List<Path> blobs(Path dir, Pattern name) throws IOException {

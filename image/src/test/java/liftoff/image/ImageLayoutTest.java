@@ -56,7 +56,7 @@ class ImageLayoutTest {
     @Test
     void theSpecHasEverythingTheInitNeeds() throws IOException {
         Path staging = plan.stagingDir();
-        Set<String> lines = new HashSet<>(Arrays.asList(plan.spec().split("\n")));
+        Set<String> lines = new HashSet<>(Arrays.asList(Listing.of(plan.entries()).split("\n")));
         for (String expected : List.of(
                 "file /init " + staging.resolve("root/init") + " 0755 0 0",
                 "file /jvm.args " + staging.resolve("root/jvm.args") + " 0644 0 0",
@@ -79,7 +79,7 @@ class ImageLayoutTest {
                 "file /bin/busybox /usr/bin/busybox 0755 0 0",
                 "slink /bin/sh busybox 0777 0 0",
                 "file /etc/initrd-release /usr/lib/os-release 0644 0 0")) {
-            assertTrue(lines.contains(expected), expected + "\nnot in:\n" + plan.spec());
+            assertTrue(lines.contains(expected), expected + "\nnot in:\n" + Listing.of(plan.entries()));
         }
         assertTrue(lines.stream().noneMatch(l -> l.contains("/jre/lib/classlist")), "trimmed runtime");
         // Drivers wait for their device, the filesystems ship but load on demand: neither is in the
@@ -98,11 +98,11 @@ class ImageLayoutTest {
 
     @Test
     void sortedParentsFirstNoDuplicatesNoNameThroughASymlink() {
-        List<String> names = plan.entries().stream().map(SpecEntry::name).toList();
+        List<String> names = plan.entries().stream().map(ImageEntry::name).toList();
         assertEquals(names.stream().sorted().toList(), names);
         assertEquals(names.size(), new HashSet<>(names).size());
         Set<String> dirs = new HashSet<>();
-        plan.entries().stream().filter(e -> e instanceof SpecEntry.Dir).forEach(e -> dirs.add(e.name()));
+        plan.entries().stream().filter(e -> e instanceof ImageEntry.Dir).forEach(e -> dirs.add(e.name()));
         for (String name : names) {
             String parent = name.substring(0, name.lastIndexOf('/'));
             assertTrue(parent.isEmpty() || dirs.contains(parent), name + ": parent " + parent + " is not a directory entry");
@@ -117,10 +117,9 @@ class ImageLayoutTest {
         assertArrayEquals(Files.readAllBytes(jar), Arrays.copyOfRange(init, line.length, init.length));
         assertEquals(JavaRuntime.argFile(JavaRuntime.jvmArgs("Hello")), Files.readString(plan.stagingDir().resolve("root/jvm.args")));
         FileTime epoch = FileTime.fromMillis(EPOCH * 1000);
-        for (String staged : List.of("root/init", "root/jre/lib/server/libjvm.so", "modules/liftoff.load", "image.spec")) {
+        for (String staged : List.of("root/init", "root/jre/lib/server/libjvm.so", "modules/liftoff.load")) {
             assertEquals(epoch, Files.getLastModifiedTime(plan.stagingDir().resolve(staged)), staged);
         }
-        assertEquals(plan.spec(), Files.readString(plan.stagingDir().resolve("image.spec")));
     }
 
     @Test
@@ -134,11 +133,11 @@ class ImageLayoutTest {
                 plan.sizes().get(Part.INIT));
         assertTrue(plan.sizeSummary().contains("runtime"), plan.sizeSummary());
         // FSCK's default: e2fsck at its host path, with the libraries java does not need (libext2fs, libe2p, ...).
-        assertTrue(plan.spec().contains("file /usr/sbin/e2fsck /usr/sbin/e2fsck 0755 0 0\n"), plan.spec());
-        assertTrue(plan.spec().lines().anyMatch(l -> l.startsWith("file /usr/lib/x86_64-linux-gnu/libext2fs.so.2")), plan.spec());
+        assertTrue(Listing.of(plan.entries()).contains("file /usr/sbin/e2fsck /usr/sbin/e2fsck 0755 0 0\n"), Listing.of(plan.entries()));
+        assertTrue(Listing.of(plan.entries()).lines().anyMatch(l -> l.startsWith("file /usr/lib/x86_64-linux-gnu/libext2fs.so.2")), Listing.of(plan.entries()));
         assertTrue(plan.sizes().get(Part.FSCK) > Files.size(Path.of("/usr/sbin/e2fsck")) + 300_000, plan.sizeSummary());
         assertEquals("ucode", Files.readString(plan.stagingDir().resolve("microcode/kernel/x86/microcode/GenuineIntel.bin")));
-        assertTrue(plan.microcodeSpec().orElseThrow().contains("file /kernel/x86/microcode/GenuineIntel.bin "));
+        assertTrue(Listing.of(plan.microcode()).contains("file /kernel/x86/microcode/GenuineIntel.bin "));
     }
 
     @Test
@@ -161,7 +160,7 @@ class ImageLayoutTest {
                 + " FSCK=\"\" ships none)", noFsck.getMessage());
         ImageLayout.Plan none = layout.plan(config.with("FSCK", ""), jar, other.resolve("d"));
         assertEquals(0L, none.sizes().get(Part.FSCK));
-        assertFalse(none.spec().contains("e2fsck"), none.spec());
+        assertFalse(Listing.of(none.entries()).contains("e2fsck"), Listing.of(none.entries()));
     }
 
     /**
@@ -181,7 +180,7 @@ class ImageLayoutTest {
         ImageLayout.Plan decompressed = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(fake, jar, base.resolve("a"));
         String module = "lib/modules/6.9.0/kernel/drivers/virtio/virtio_ring.ko";   // under /usr on a merged-/usr host
         Path staged = base.resolve("a/modules-decompressed/kernel/drivers/virtio/virtio_ring.ko");
-        assertTrue(decompressed.spec().contains(module + " " + staged + " 0644 0 0\n"), decompressed.spec());
+        assertTrue(Listing.of(decompressed.entries()).contains(module + " " + staged + " 0644 0 0\n"), Listing.of(decompressed.entries()));
         assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(staged));
         assertEquals("kernel/drivers/virtio/virtio_ring.ko:\n", Files.readString(base.resolve("a/modules/modules.dep")));
         assertTrue(decompressed.notes().stream().anyMatch(n -> n.startsWith("1 compressed modules: decompressed into the image")),
@@ -189,15 +188,15 @@ class ImageLayoutTest {
 
         Files.writeString(base.resolve("6.9.0/config"), "CONFIG_MODULES=y\nCONFIG_MODULE_DECOMPRESS=y\n");
         ImageLayout.Plan asIs = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(fake, jar, base.resolve("b"));
-        assertTrue(asIs.spec().contains(module + ".xz " + dir.resolve("virtio_ring.ko.xz") + " 0644 0 0\n"), asIs.spec());
+        assertTrue(Listing.of(asIs.entries()).contains(module + ".xz " + dir.resolve("virtio_ring.ko.xz") + " 0644 0 0\n"), Listing.of(asIs.entries()));
         assertEquals("kernel/drivers/virtio/virtio_ring.ko.xz:\n", Files.readString(base.resolve("b/modules/modules.dep")));
     }
 
     @Test
     void sameInputsSameSpec(@TempDir Path other) throws IOException {
         ImageLayout.Plan again = new ImageLayout(JavaRuntimeTest.CACHE, EPOCH).plan(config, jar, other.resolve("staging"));
-        assertEquals(plan.spec().replace(plan.stagingDir().toString(), "STAGING"),
-                again.spec().replace(again.stagingDir().toString(), "STAGING"));
+        assertEquals(Listing.of(plan.entries()).replace(plan.stagingDir().toString(), "STAGING"),
+                Listing.of(again.entries()).replace(again.stagingDir().toString(), "STAGING"));
     }
 
     /**
@@ -219,7 +218,7 @@ class ImageLayoutTest {
         training.add("/init");
         chroot(root, training.toArray(String[]::new));
         ImageLayout.Plan trained = plan.withAotCache(root.resolve("app.aot"));
-        assertTrue(trained.spec().contains("file /app.aot " + root.resolve("app.aot") + " 0644 0 0\n"));
+        assertTrue(Listing.of(trained.entries()).contains("file /app.aot " + root.resolve("app.aot") + " 0644 0 0\n"));
         assertEquals(plan.sizes().get(Part.RUNTIME) + Files.size(root.resolve("app.aot")), trained.sizes().get(Part.RUNTIME));
         // A log file of its own: /jvm.args turns the JVM's AOT messages on stdout off.
         chroot(root, "/jre/bin/java", "-Xlog:aot=info:file=/aot-info.log", "@/jvm.args", "/init");

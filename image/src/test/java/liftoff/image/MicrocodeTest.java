@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,21 +22,21 @@ class MicrocodeTest {
         Files.writeString(amd.resolve("microcode_amd_fam17h.bin.asc"), "signature, not a blob");
 
         Path staging = dir.resolve("staging");
-        Optional<String> spec = Microcode.stage(dir.resolve("firmware"), staging);
+        String spec = Listing.of(Microcode.stage(dir.resolve("firmware"), staging));
         Path out = staging.resolve("kernel/x86/microcode");
-        assertEquals(Optional.of("""
+        assertEquals("""
                 dir /kernel 0755 0 0
                 dir /kernel/x86 0755 0 0
                 dir /kernel/x86/microcode 0755 0 0
                 file /kernel/x86/microcode/AuthenticAMD.bin %s 0644 0 0
                 file /kernel/x86/microcode/GenuineIntel.bin %s 0644 0 0
-                """.formatted(out.resolve("AuthenticAMD.bin"), out.resolve("GenuineIntel.bin"))), spec);
+                """.formatted(out.resolve("AuthenticAMD.bin"), out.resolve("GenuineIntel.bin")), spec);
         assertArrayEquals("AB".getBytes(), Files.readAllBytes(out.resolve("GenuineIntel.bin")));
         assertArrayEquals("Z".getBytes(), Files.readAllBytes(out.resolve("AuthenticAMD.bin")));
     }
 
     @Test
     void thisHostHasNoMicrocodeSoThereIsNoSegment(@TempDir Path staging) throws IOException {
-        assertEquals(Optional.empty(), Microcode.stage(Path.of("/lib/firmware"), staging));
+        assertEquals(List.of(), Microcode.stage(Path.of("/lib/firmware"), staging));
     }
 }
