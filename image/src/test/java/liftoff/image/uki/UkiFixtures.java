@@ -18,6 +18,10 @@ import liftoff.image.qemu.Kernel;
  */
 final class UkiFixtures {
     static final String SBAT_LINE = "liftoff,1,liftoff,liftoff,0.1.0,urn:liftoff:test";
+    static final Path SNAKEOIL_KEY = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.key");
+    static final Path SNAKEOIL_CERT = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.pem");
+    /** Debian's README.Debian for ovmf gives it. */
+    static final String SNAKEOIL_PASSPHRASE = "snakeoil";
 
     private UkiFixtures() {}
 
@@ -42,6 +46,10 @@ final class UkiFixtures {
         return new UkiParts(stub, kernel.image(), initrd, "console=ttyS0 root=/dev/vda rw",
                 "PRETTY_NAME=\"Liftoff Test OS\"\nNAME=test\n".getBytes(StandardCharsets.UTF_8), kernel.version(),
                 Optional.empty(), Optional.empty(), SBAT_LINE);
+    }
+
+    static SigningKey snakeoil() throws IOException {
+        return SigningKey.load(SNAKEOIL_KEY, SNAKEOIL_CERT, SNAKEOIL_PASSPHRASE::toCharArray);
     }
 
     /** A host tool's exit status and output (stdout and stderr together). */
