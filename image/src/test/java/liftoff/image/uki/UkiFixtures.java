@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import liftoff.image.qemu.Kernel;
+import liftoff.image.qemu.Ovmf;
 
 /**
  * Real inputs for UKI tests: Debian's systemd-stub, the installed cloud kernel (a signed PE itself),
@@ -18,10 +19,9 @@ import liftoff.image.qemu.Kernel;
  */
 final class UkiFixtures {
     static final String SBAT_LINE = "liftoff,1,liftoff,liftoff,0.1.0,urn:liftoff:test";
-    static final Path SNAKEOIL_KEY = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.key");
-    static final Path SNAKEOIL_CERT = Path.of("/usr/share/ovmf/PkKek-1-snakeoil.pem");
-    /** Debian's README.Debian for ovmf gives it. */
-    static final String SNAKEOIL_PASSPHRASE = "snakeoil";
+    static final Path SNAKEOIL_KEY = Ovmf.SNAKEOIL_KEY;
+    static final Path SNAKEOIL_CERT = Ovmf.SNAKEOIL_CERT;
+    static final String SNAKEOIL_PASSPHRASE = Ovmf.SNAKEOIL_PASSPHRASE;
 
     private UkiFixtures() {}
 
