@@ -1,27 +1,41 @@
 package liftoff.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
 import liftoff.image.JavaRuntime;
+import liftoff.image.uki.SigningKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code liftoff build}: an initramfs with the Java init, for this machine's kernel or another. */
+/**
+ * {@code liftoff build}: an initramfs with the Java init, for this machine's kernel or another; with
+ * {@code --uki}, wrapped with the kernel into a unified kernel image ({@link UkiOptions}).
+ */
 @Command(name = "build",
         mixinStandardHelpOptions = true,
         description = {
             "Build an initramfs: a jlink'd runtime, the liftoff init (with an AOT cache trained at build time),",
             "the shared libraries they need, kernel modules with their dependencies and firmware, optional",
-            "busybox rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ")."
+            "busybox rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ").",
+            "With --uki the output is a unified kernel image instead: systemd-stub with the kernel, this initramfs and the",
+            "command line, signed for Secure Boot with --sign/--cert."
         })
 final class BuildCommand implements Callable<Integer> {
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "IMAGE", description = "the image to write")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "IMAGE", description = "the image (or with --uki, the .efi file) to write")
     Path output;
 
     @Option(names = "--config", paramLabel = "FILE", description = "config file (default ${DEFAULT-VALUE}; a missing default is fine)",
@@ -49,8 +63,20 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--microcode", negatable = true, description = "an early uncompressed CPU microcode segment, when the host has microcode")
     Boolean microcode;
 
+    @Mixin
+    UkiOptions uki;
+
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> problems = uki.problems(spec.commandLine().getParseResult());
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> err.println("liftoff build: " + problem));
+            return 2;
+        }
+        // With --uki the initramfs is an intermediate file beside the output.
+        Path image = uki.uki ? output.resolveSibling(output.getFileName() + ".initrd") : output;
         try {
             BuildConfig cfg = Files.exists(config) || !config.toString().equals(BuildConfig.DEFAULT_PATH)
                     ? BuildConfig.load(config) : BuildConfig.defaults();
@@ -62,18 +88,36 @@ final class BuildCommand implements Callable<Integer> {
             if (microcode != null) cfg = cfg.with("MICROCODE", microcode ? "yes" : "no");
             if (hostonly != null) cfg = cfg.with("HOSTONLY", hostonly ? "yes" : "no");
 
+            Optional<SigningKey> key = uki.uki ? uki.loadSigningKey() : Optional.empty();
+
             long start = System.nanoTime();
             ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
-                    ImageBuilder.sourceDateEpoch(), line -> System.err.println("liftoff build: " + line));
-            ImageBuilder.Result result = builder.build(cfg, output);
-            System.out.print(result.plan().sizeSummary());
-            System.out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(), result.plan().compress(),
+                    ImageBuilder.sourceDateEpoch(), line -> err.println("liftoff build: " + line));
+            ImageBuilder.Result result = builder.build(cfg, image);
+            out.print(result.plan().sizeSummary());
+            out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(), result.plan().compress(),
                     result.aotCache() ? "" : ", no AOT cache");
-            System.out.printf("wrote %s in %.1f s%n", output, (System.nanoTime() - start) / 1e9);
+            if (uki.uki) {
+                uki.write(image, result.plan().kernel().version(), key, VersionProvider.version(), output,
+                        line -> err.println("liftoff build: " + line));
+                out.printf("uki        %10d bytes (%s)%n", Files.size(output),
+                        key.map(k -> "signed by " + k.subject()).orElse("unsigned"));
+            }
+            out.printf("wrote %s in %.1f s%n", output, (System.nanoTime() - start) / 1e9);
             return 0;
         } catch (IOException | RuntimeException e) {
-            System.err.println("liftoff build: " + e.getMessage());
+            err.println("liftoff build: " + e.getMessage());
             return 1;
+        } finally {
+            if (uki.uki) deleteQuietly(image, err);
+        }
+    }
+
+    private static void deleteQuietly(Path file, PrintWriter err) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            err.println("liftoff build: cannot remove " + file + ": " + e.getMessage());
         }
     }
 }

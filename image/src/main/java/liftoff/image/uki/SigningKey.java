@@ -15,6 +15,7 @@ import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.function.Supplier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMException;
@@ -39,6 +40,11 @@ public record SigningKey(PrivateKey privateKey, X509Certificate certificate) {
      * snakeoil key is PBES2 with DES-EDE3-CBC). Used directly, not installed as a JCA provider.
      */
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
+    /** The certificate's subject as OpenSSL and {@code liftoff inspect} print it, e.g. "C=US,ST=Colorado,O=SnakeOil". */
+    public String subject() {
+        return X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()).toString();
+    }
 
     /**
      * Loads the pair. {@code passphrase} is asked only for an encrypted key, and may answer null (no

@@ -64,7 +64,7 @@ public record UkiInspection(Path file, long fileSize, PeHeaders headers, Optiona
         StringBuilder text = new StringBuilder();
         text.append(String.format("%s: %s %s, %d sections, %d bytes%n", file, headers.pe32Plus() ? "PE32+" : "PE32",
                 machine(headers.machine()), headers.sections().size(), fileSize));
-        text.append(String.format("%-8s  %-10s  %-10s  %-10s  %-10s%n", "section", "address", "size", "raw size", "offset"));
+        text.append(String.format("%-8s  %-10s  %-10s  %-10s  %s%n", "name", "address", "size", "raw size", "file offset"));
         for (PeSection s : headers.sections()) {
             text.append(String.format("%-8s  0x%08x  0x%08x  0x%08x  0x%08x%n", s.name(), headers.imageBase() + s.virtualAddress(),
                     s.virtualSize(), s.sizeOfRawData(), s.pointerToRawData()));
