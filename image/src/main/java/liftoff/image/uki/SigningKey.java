@@ -35,11 +35,6 @@ import org.bouncycastle.pkcs.PKCSException;
  * signed images reproducible.
  */
 public record SigningKey(PrivateKey privateKey, X509Certificate certificate) {
-    /**
-     * Decrypts keys: OpenSSL's encrypted PEM uses ciphers the JDK has no parameters for (Debian's
-     * snakeoil key is PBES2 with DES-EDE3-CBC). Used directly, not installed as a JCA provider.
-     */
-    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
 
     /** The certificate's subject as OpenSSL and {@code liftoff inspect} print it, e.g. "C=US,ST=Colorado,O=SnakeOil". */
     public String subject() {
@@ -84,15 +79,24 @@ public record SigningKey(PrivateKey privateKey, X509Certificate certificate) {
                 case PrivateKeyInfo info -> converter.getPrivateKey(info);
                 case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
                 case PKCS8EncryptedPrivateKeyInfo encrypted -> converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
-                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BOUNCY_CASTLE).build(ask(file, passphrase))));
+                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(bouncyCastle()).build(ask(file, passphrase))));
                 case PEMEncryptedKeyPair encrypted -> converter.getKeyPair(
-                        encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BOUNCY_CASTLE).build(ask(file, passphrase)))).getPrivate();
+                        encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(bouncyCastle()).build(ask(file, passphrase)))).getPrivate();
                 case null -> throw new IOException(file + ": no PEM private key in it");
                 default -> throw new IOException(file + ": a PEM " + pem.getClass().getSimpleName() + ", not a private key");
             };
         } catch (PKCSException | OperatorCreationException | PEMException e) {
             throw new IOException(file + ": cannot decrypt the key (wrong passphrase?): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Decrypts keys: OpenSSL's encrypted PEM uses ciphers the JDK has no parameters for (Debian's
+     * snakeoil key is PBES2 with DES-EDE3-CBC). Used directly, not installed as a JCA provider, and
+     * made only for an encrypted key: it takes about a second to set up.
+     */
+    private static Provider bouncyCastle() {
+        return new BouncyCastleProvider();
     }
 
     private static char[] ask(Path file, Supplier<char[]> passphrase) throws IOException {

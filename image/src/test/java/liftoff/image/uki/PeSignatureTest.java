@@ -130,6 +130,12 @@ class PeSignatureTest {
                 "-subj", "/CN=pkcs1 and der", "-days", "1");
         assertEquals("CN=pkcs1 and der", SigningKey.load(rsa, der, () -> null).certificate().getSubjectX500Principal().getName());
 
+        Path traditional = dir.resolve("traditional.key");
+        UkiFixtures.check("openssl", "rsa", "-in", rsa.toString(), "-traditional", "-aes256", "-passout", "pass:secret",
+                "-out", traditional.toString());
+        assertTrue(Files.readString(traditional).contains("Proc-Type: 4,ENCRYPTED"));
+        assertEquals("CN=pkcs1 and der", SigningKey.load(traditional, der, "secret"::toCharArray).subject());
+
         assertEquals(UkiFixtures.SNAKEOIL_KEY + ": the key is encrypted and no passphrase was given",
                 assertThrows(IOException.class, () -> SigningKey.load(UkiFixtures.SNAKEOIL_KEY, UkiFixtures.SNAKEOIL_CERT, () -> null)).getMessage());
         assertTrue(assertThrows(IOException.class, () -> SigningKey.load(UkiFixtures.SNAKEOIL_KEY, UkiFixtures.SNAKEOIL_CERT,
