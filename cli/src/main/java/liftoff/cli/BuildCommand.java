@@ -87,6 +87,7 @@ final class BuildCommand implements Callable<Integer> {
             if (compress != null) cfg = cfg.with("COMPRESS", compress);
             if (microcode != null) cfg = cfg.with("MICROCODE", microcode ? "yes" : "no");
             if (hostonly != null) cfg = cfg.with("HOSTONLY", hostonly ? "yes" : "no");
+            if (uki.uki) cfg = uki.forKernel(cfg);
 
             Optional<SigningKey> key = uki.uki ? uki.loadSigningKey() : Optional.empty();
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import liftoff.image.BuildConfig;
 import liftoff.image.uki.BzImage;
 import liftoff.image.uki.KernelCmdline;
 import liftoff.image.uki.OsRelease;
@@ -32,7 +33,8 @@ final class UkiOptions {
             + "this initramfs, the command line) to the output instead of the bare initramfs")
     boolean uki;
 
-    @Option(names = "--kernel", paramLabel = "FILE", description = "with --uki: the kernel (default /boot/vmlinuz-KVER for the image's kernel)")
+    @Option(names = "--kernel", paramLabel = "FILE", description = "with --uki: the kernel (default /boot/vmlinuz-KVER for the image's kernel); "
+            + "the image is built for its release")
     Path kernel;
 
     @Option(names = "--cmdline", paramLabel = "ARGS", description = "with --uki: the command line to embed (default "
@@ -88,17 +90,29 @@ final class UkiOptions {
         }));
     }
 
+    /**
+     * The configuration with the image built for {@code --kernel}'s release: the one its setup header
+     * names, unless the configuration names one, which must then be the same (the kernel would not
+     * find its modules otherwise).
+     */
+    BuildConfig forKernel(BuildConfig config) throws IOException {
+        if (kernel == null) return config;
+        Optional<String> release = BzImage.release(kernel);
+        if (release.isEmpty()) return config;
+        if (config.kernelVersion().isEmpty()) return config.with("KERNEL_VERSION", release.get());
+        if (!config.kernelVersion().get().equals(release.get())) {
+            throw new IOException("--kernel " + kernel + " is " + release.get() + ", but the image is to be built for "
+                    + config.kernelVersion().get() + " (--kernel-version or KERNEL_VERSION)");
+        }
+        return config;
+    }
+
     /** Writes the UKI around {@code initrd}, built for {@code kernelVersion}, to {@code output}; signed when a key is given. */
     void write(Path initrd, String kernelVersion, Optional<SigningKey> key, String liftoffVersion, Path output,
             Consumer<String> progress) throws IOException {
         Path kernelImage = kernel != null ? kernel : Path.of("/boot/vmlinuz-" + kernelVersion);
         if (!Files.isRegularFile(kernelImage)) {
             throw new IOException("--kernel: " + kernelImage + " not found (the image's kernel is " + kernelVersion + "; give --kernel FILE)");
-        }
-        Optional<String> release = BzImage.release(kernelImage);
-        if (release.isPresent() && !release.get().equals(kernelVersion)) {
-            throw new IOException("--kernel " + kernelImage + " is " + release.get() + ", but the image's modules are for "
-                    + kernelVersion + " (build for it with --kernel-version " + release.get() + ")");
         }
         String commandLine = cmdline != null ? cmdline : KernelCmdline.forHost(Path.of("/"));
         Path osRelease = OsRelease.hostFile(Path.of("/"));

@@ -54,6 +54,18 @@ class UkiCommandsTest {
     }
 
     @Test
+    void aKernelOfAnotherReleaseThanTheImagesIsRefusedBeforeTheBuild() throws Exception {
+        Kernel cloud = Kernel.newestInstalled();
+        Kernel generic = Kernel.newestInstalled(Kernel.Flavour.GENERIC);
+        Path output = dir.resolve("out.efi");
+        assertEquals(1, liftoff("build", "--uki", "-o", output.toString(), "--kernel", cloud.image().toString(),
+                "--kernel-version", generic.version()));
+        assertEquals("liftoff build: --kernel " + cloud.image() + " is " + cloud.version() + ", but the image is to be built for "
+                + generic.version() + " (--kernel-version or KERNEL_VERSION)\n", err.toString());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
     void inspectShowsSectionsCommandLineReleaseOsAndSigner() throws Exception {
         Kernel kernel = Kernel.newestInstalled();
         Path initrd = Files.write(dir.resolve("initrd"), new byte[] {0x30, 0x37, 0x30, 0x37, 0x30, 0x31});

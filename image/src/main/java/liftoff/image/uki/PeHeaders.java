@@ -52,7 +52,7 @@ public record PeHeaders(int peOffset, int machine, int sizeOfOptionalHeader, boo
         int magic = Short.toUnsignedInt(opt.getShort(0));
         if (magic != PE32 && magic != PE32_PLUS) throw new PeFormatException(String.format("unknown optional header magic 0x%x", magic));
         boolean plus = magic == PE32_PLUS;
-        int directoriesAt = plus ? 112 : 96;
+        int directoriesAt = directoriesAt(plus);
         long imageBase = plus ? opt.getLong(24) : Integer.toUnsignedLong(opt.getInt(28));
         int rvaAndSizes = opt.getInt(directoriesAt - 4);
         int directoriesPresent = Math.min(rvaAndSizes, (sizeOfOptionalHeader - directoriesAt) / 8);
@@ -126,13 +126,17 @@ public record PeHeaders(int peOffset, int machine, int sizeOfOptionalHeader, boo
 
     /** True when the optional header has a certificate table entry at all. */
     boolean hasCertificateEntry() {
-        return numberOfRvaAndSizes > SECURITY_DIRECTORY
-                && (pe32Plus ? 112 : 96) + 8 * (SECURITY_DIRECTORY + 1) <= sizeOfOptionalHeader;
+        return numberOfRvaAndSizes > SECURITY_DIRECTORY && directoriesAt(pe32Plus) + 8 * (SECURITY_DIRECTORY + 1) <= sizeOfOptionalHeader;
     }
 
     /** The 8-byte certificate table entry (file offset, size): left out of the Authenticode hash. */
     public int certificateEntryOffset() {
-        return optionalHeaderOffset() + (pe32Plus ? 112 : 96) + 8 * SECURITY_DIRECTORY;
+        return optionalHeaderOffset() + directoriesAt(pe32Plus) + 8 * SECURITY_DIRECTORY;
+    }
+
+    /** Where the data directories start in the optional header: after its 64-bit or 32-bit fields. */
+    private static int directoriesAt(boolean pe32Plus) {
+        return pe32Plus ? 112 : 96;
     }
 
     public int sectionTableOffset() {

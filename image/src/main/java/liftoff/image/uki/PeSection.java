@@ -64,8 +64,4 @@ public record PeSection(String name, long virtualSize, long virtualAddress, long
     public long virtualEnd() {
         return virtualAddress + memorySize();
     }
-
-    public PeSection at(long newPointerToRawData) {
-        return new PeSection(name, virtualSize, virtualAddress, sizeOfRawData, newPointerToRawData, characteristics);
-    }
 }

@@ -27,7 +27,6 @@ final class SectionLayout {
         List<Placed> added() {
             return sections.subList(kept, sections.size());
         }
-
     }
 
     /**
