@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
         description = {
-            "Show what a unified kernel image (or any PE/COFF image) holds: its sections (name, address, size,",
-            "raw size, file offset), the embedded command line, kernel release (.uname) and OS (.osrel's PRETTY_NAME),",
-            "and who signed it, with whether its Authenticode hash and signature hold, or \"unsigned\"."
+            "Show what a unified kernel image holds: sections, command line, kernel release, OS, signer.",
+            "Any PE/COFF image is read: its sections (name, address, size, raw size, file offset), .cmdline, .uname,",
+            ".osrel's PRETTY_NAME, and who signed it with whether its Authenticode hash and signature hold, or \"unsigned\"."
         })
 final class InspectCommand implements Callable<Integer> {
     @Spec
