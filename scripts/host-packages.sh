@@ -32,9 +32,14 @@ declare -A PROVIDES=(
     # The cpio tests read lzo and bzip2 segments made by the reference tools.
     [lzop]=lzop
     [bzip2]=bzip2
+    # The UKI tests check layouts with objdump and signatures with sbverify/sbsign, make keys with openssl.
+    [objdump]=binutils
+    [sbverify]=sbsigntool
+    [openssl]=openssl
 )
 need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz
-               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mcopy mksquashfs mkfs.erofs cryptsetup losetup lzop bzip2)
+               blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mcopy mksquashfs mkfs.erofs cryptsetup losetup lzop bzip2
+               objdump sbverify openssl)
 [ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
 
 missing=()
@@ -48,6 +53,11 @@ if ! ls /boot/vmlinuz-*-cloud-amd64 >/dev/null 2>&1 || ! ls -d /lib/modules/*-cl
 fi
 if [ "$purpose" = test ] && { ! ls /boot/vmlinuz-*[0-9]-amd64 >/dev/null 2>&1 || ! ls -d /lib/modules/*[0-9]-amd64/kernel >/dev/null 2>&1; }; then
     missing+=(linux-image-amd64)
+fi
+# UKIs: systemd-stub to build them on; OVMF (with its snakeoil Secure Boot variant and key) to boot them.
+if [ "$purpose" = test ]; then
+    [ -f /usr/lib/systemd/boot/efi/linuxx64.efi.stub ] || missing+=(systemd-boot-efi)
+    [ -f /usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd ] || missing+=(ovmf)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

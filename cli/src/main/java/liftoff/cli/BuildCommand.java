@@ -3,21 +3,27 @@ package liftoff.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import liftoff.cpio.Compression;
 import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
 import liftoff.image.JavaRuntime;
-import picocli.CommandLine;
+import liftoff.image.uki.SigningKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code liftoff build}: an initramfs with the Java init, for this machine's kernel or another. */
+/**
+ * {@code liftoff build}: an initramfs with the Java init, for this machine's kernel or another; with
+ * {@code --uki}, wrapped with the kernel into a unified kernel image ({@link UkiOptions}).
+ */
 @Command(name = "build",
         mixinStandardHelpOptions = true,
         description = {
@@ -25,6 +31,8 @@ import picocli.CommandLine.Spec;
             "It holds a jlink'd runtime, the liftoff init (with an AOT cache trained at build time), the shared",
             "libraries they need, kernel modules with their dependencies and firmware, an optional busybox",
             "rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ").",
+            "With --uki the output is a unified kernel image instead: systemd-stub with the kernel, this",
+            "initramfs and the command line, signed for Secure Boot with --sign/--cert.",
             "Cache: $XDG_CACHE_HOME/liftoff (else ~/.cache/liftoff), the most recently used",
             "runtimes and AOT caches only (about 300 MB at most); deleting it is safe."
         })
@@ -35,7 +43,7 @@ final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "IMAGE", description = "the image to write")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "IMAGE", description = "the image (or with --uki, the .efi file) to write")
     Path output;
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -66,25 +74,48 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--microcode", negatable = true, description = "an early uncompressed CPU microcode segment, when the host has microcode")
     Boolean microcode;
 
+    @Mixin
+    UkiOptions uki;
+
     /** Failures reach the user through {@link Errors}, as one line naming the file or setting at fault. */
     @Override
     public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> problems = uki.problems(spec.commandLine().getParseResult());
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> err.println("liftoff build: " + problem));
+            return 2;
+        }
         try {
             ImageBuilder.checkOutput(output);   // before any work: a wrong -o costs nothing
         } catch (FileSystemException e) {
             return Errors.report(spec, "-o " + output, e);
         }
-        BuildConfig cfg = config();
-        PrintWriter err = spec.commandLine().getErr();
-        long start = System.nanoTime();
-        ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
-                ImageBuilder.sourceDateEpoch(), line -> err.println("liftoff build: " + line));
-        ImageBuilder.Result result = builder.build(cfg, output);
-        System.out.print(result.plan().sizeSummary());
-        System.out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(), result.plan().compress(),
-                result.aotCache() ? "" : ", no AOT cache");
-        System.out.printf("wrote %s in %.1f s%n", output, (System.nanoTime() - start) / 1e9);
-        return 0;
+        // With --uki the initramfs is an intermediate file beside the output.
+        Path image = uki.uki ? output.resolveSibling(output.getFileName() + ".initrd") : output;
+        try {
+            BuildConfig cfg = config();
+            if (uki.uki) cfg = uki.forKernel(cfg);
+            Optional<SigningKey> key = uki.uki ? uki.loadSigningKey() : Optional.empty();
+            long start = System.nanoTime();
+            ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
+                    ImageBuilder.sourceDateEpoch(), line -> err.println("liftoff build: " + line));
+            ImageBuilder.Result result = builder.build(cfg, image);
+            out.print(result.plan().sizeSummary());
+            out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(), result.plan().compress(),
+                    result.aotCache() ? "" : ", no AOT cache");
+            if (uki.uki) {
+                uki.write(image, result.plan().kernel().version(), key, VersionProvider.version(), output,
+                        line -> err.println("liftoff build: " + line));
+                out.printf("uki        %10d bytes (%s)%n", Files.size(output),
+                        key.map(k -> "signed by " + k.subject()).orElse("unsigned"));
+            }
+            out.printf("wrote %s in %.1f s%n", output, (System.nanoTime() - start) / 1e9);
+            return 0;
+        } finally {
+            if (uki.uki) Files.deleteIfExists(image);
+        }
     }
 
     /** The config file (a named one must exist, the default one may not), then the options over it. */

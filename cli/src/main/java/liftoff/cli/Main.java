@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             BootCommand.class,
             CpioCommand.class,
             BuildCommand.class,
+            InspectCommand.class,
             DemoCommand.class,
             BenchCommand.class,
         })

@@ -9,13 +9,18 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
+        return new String[] {
+            "liftoff " + version(),
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+        };
+    }
+
+    /** liftoff's version, e.g. "0.1.0" ("unknown" outside a Maven build). */
+    static String version() throws IOException {
         Properties p = new Properties();
         try (InputStream in = VersionProvider.class.getResourceAsStream("/liftoff-version.properties")) {
             if (in != null) p.load(in);
         }
-        return new String[] {
-            "liftoff " + p.getProperty("version", "unknown"),
-            "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
-        };
+        return p.getProperty("version", "unknown");
     }
 }

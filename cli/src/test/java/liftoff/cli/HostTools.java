@@ -83,7 +83,8 @@ final class HostTools {
                 List.of("mkfs.xfs", "xfsprogs"), List.of("mkfs.btrfs", "btrfs-progs"),
                 List.of("mkfs.vfat", "dosfstools"), List.of("mlabel", "mtools"),
                 List.of("mksquashfs", "squashfs-tools"), List.of("mkfs.erofs", "erofs-utils"), List.of("mkswap", "util-linux"),
-                List.of("cryptsetup", "cryptsetup-bin"), List.of("sgdisk", "gdisk"), List.of("losetup", "mount"))) {
+                List.of("cryptsetup", "cryptsetup-bin"), List.of("sgdisk", "gdisk"), List.of("losetup", "mount"),
+                List.of("sbverify", "sbsigntool"), List.of("openssl", "openssl"))) {
             if (entry.get(0).equals(tool)) {
                 return entry.get(1);
             }

@@ -8,15 +8,15 @@ import java.util.Map;
 
 /**
  * Reads {@code KEY=value} assignments in the shell syntax of mkinitcpio.conf and initramfs-tools'
- * initramfs.conf, without running a shell: {@code KEY=word}, {@code KEY="double quoted"},
+ * initramfs.conf (and of os-release, whose format is a subset), without running a shell: {@code KEY=word}, {@code KEY="double quoted"},
  * {@code KEY='single quoted'}, {@code KEY=(array "of words")} (arrays may span lines), an optional
  * leading {@code export}, backslash escapes, and '#' comments. Anything that would need a shell —
  * {@code $VAR}, {@code `command`}, {@code $(...)}, other statements — is refused with the file and
  * line, because silently taking it literally would build a different image than the user meant.
  */
-final class ShellAssignments {
+public final class ShellAssignments {
     /** A value as written: the words of an array, or one word for a scalar. */
-    record Value(List<String> words, boolean array, int line) {}
+    public record Value(List<String> words, boolean array, int line) {}
 
     private final String text;
     private final String origin;
@@ -29,7 +29,7 @@ final class ShellAssignments {
     }
 
     /** The assignments in file order; a key assigned twice keeps the last value, as in the shell. */
-    static Map<String, Value> parse(String text, String origin) throws IOException {
+    public static Map<String, Value> parse(String text, String origin) throws IOException {
         return new ShellAssignments(text, origin).assignments();
     }
 

@@ -3,6 +3,7 @@ package liftoff.image.qemu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,6 +24,10 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * KVM is never used: on the test machines /dev/kvm exists but hangs (nested virtualisation).
+ *
+ * <p>{@link #uefi} boots UEFI firmware instead of a kernel: OVMF starts whatever the disks hold
+ * (a unified kernel image as \EFI\BOOT\BOOTX64.EFI on an {@link EspImage}), and prints its own
+ * messages on the same serial console.
  */
 public final class Qemu {
     public static final String BINARY = "qemu-system-x86_64";
@@ -51,6 +56,8 @@ public final class Qemu {
     private record Disk(Path file, DiskBus bus) {}
 
     private final Path kernel;
+    private final Ovmf firmware;
+    private final Path firmwareVars;
     private Path initrd;
     private String append = "";
     private Machine machine = Machine.PC;
@@ -63,7 +70,22 @@ public final class Qemu {
     private Consumer<String> consoleListener = line -> {};
 
     public Qemu(Path kernel) {
+        this(kernel, null, null);
+    }
+
+    private Qemu(Path kernel, Ovmf firmware, Path firmwareVars) {
         this.kernel = kernel;
+        this.firmware = firmware;
+        this.firmwareVars = firmwareVars;
+    }
+
+    /**
+     * Boots {@code firmware} on a q35 machine, with its variable store copied afresh to
+     * {@code vars} at each {@link #start} (the guest writes to it; the template stays as it is).
+     * Kernel, initrd and command line come from the disks, not from QEMU.
+     */
+    public static Qemu uefi(Ovmf firmware, Path vars) {
+        return new Qemu(null, firmware, vars).machine(Machine.Q35);
     }
 
     public Qemu initrd(Path image) {
@@ -144,17 +166,25 @@ public final class Qemu {
 
     /** The full argv, the binary first. */
     public List<String> commandLine() {
+        boolean smm = firmware != null && firmware.secureBoot();
         List<String> argv = new ArrayList<>(List.of(BINARY,
                 "-accel", "tcg",
-                "-machine", machine.qemuName,
+                "-machine", machine.qemuName + (smm ? ",smm=on" : ""),
                 "-cpu", cpu,
                 "-m", MEMORY_MIB,
                 "-smp", "1",
                 "-nodefaults", "-display", "none", "-no-reboot",
-                "-serial", "stdio",
-                "-kernel", kernel.toString()));
-        if (initrd != null) argv.addAll(List.of("-initrd", initrd.toString()));
-        argv.addAll(List.of("-append", kernelCmdline()));
+                "-serial", "stdio"));
+        if (firmware != null) {
+            // Secure Boot firmware keeps its variables in flash only SMM code may write.
+            if (smm) argv.addAll(List.of("-global", "driver=cfi.pflash01,property=secure,value=on"));
+            argv.addAll(List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + firmware.code().toString().replace(",", ",,"),
+                    "-drive", "if=pflash,format=raw,file=" + firmwareVars.toString().replace(",", ",,")));
+        } else {
+            argv.addAll(List.of("-kernel", kernel.toString()));
+            if (initrd != null) argv.addAll(List.of("-initrd", initrd.toString()));
+            argv.addAll(List.of("-append", kernelCmdline()));
+        }
         if (icount) argv.addAll(List.of("-icount", "shift=0,sleep=off"));
         if (monitorSocket != null) argv.addAll(List.of("-monitor", "unix:" + monitorSocket + ",server=on,wait=off"));
         for (int i = 0; i < hotplugPorts.size(); i++) {
@@ -182,7 +212,13 @@ public final class Qemu {
      */
     public QemuProcess start() throws IOException {
         Path binary = HostTools.require(BINARY, "qemu-system-x86");
-        requireFile(kernel, "kernel");
+        if (firmware != null) {
+            requireFile(firmware.code(), "firmware (apt-get install " + Ovmf.DEBIAN_PACKAGE + ")");
+            requireFile(firmware.varsTemplate(), "firmware variables (apt-get install " + Ovmf.DEBIAN_PACKAGE + ")");
+            Files.copy(firmware.varsTemplate(), firmwareVars, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            requireFile(kernel, "kernel");
+        }
         if (initrd != null) requireFile(initrd, "initramfs");
         for (Disk disk : disks) requireFile(disk.file, "disk image");
         List<String> argv = commandLine();

@@ -38,6 +38,27 @@ class QemuTest {
     }
 
     @Test
+    void uefiBootsTheFirmwareFromFlashOnQ35WithoutAKernel() {
+        List<String> argv = Qemu.uefi(Ovmf.STANDARD, Path.of("/tmp/vars.fd")).disk(Path.of("esp.img")).commandLine();
+
+        assertEquals(List.of("qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", "max", "-m", "1024",
+                "-smp", "1", "-nodefaults", "-display", "none", "-no-reboot", "-serial", "stdio",
+                "-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+                "-drive", "if=pflash,format=raw,file=/tmp/vars.fd",
+                "-drive", "file=esp.img,format=raw,if=none,id=d0", "-device", "virtio-blk-pci,drive=d0"), argv);
+    }
+
+    @Test
+    void secureBootFirmwareGetsSmmAndSecureFlash() {
+        List<String> argv = Qemu.uefi(Ovmf.SNAKEOIL, Path.of("/tmp/vars.fd")).commandLine();
+
+        assertEquals(List.of("-machine", "q35,smm=on"), after(argv, "-machine", 2));
+        assertEquals(List.of("-global", "driver=cfi.pflash01,property=secure,value=on",
+                "-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd",
+                "-drive", "if=pflash,format=raw,file=/tmp/vars.fd"), after(argv, "-global", 6));
+    }
+
+    @Test
     void eachBusAttachesItsDisksAndAControllerOnlyOnce() {
         List<String> argv = new Qemu(KERNEL)
                 .disk(Path.of("a.img"), DiskBus.VIRTIO_SCSI)
