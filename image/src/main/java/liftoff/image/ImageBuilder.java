@@ -22,8 +22,8 @@ import liftoff.cpio.Spec;
 /**
  * `liftoff build`, start to end: the init's jar, the planned layout (runtime, libraries, modules,
  * firmware, rescue, extras), the AOT cache trained in a chroot of the image, then the cpio archive
- * (an uncompressed microcode segment first when there is one). Same inputs and SOURCE_DATE_EPOCH,
- * same bytes.
+ * (an uncompressed microcode segment first when there is one), or the same tree for a partition
+ * ({@link ImageFormat}). Same inputs and SOURCE_DATE_EPOCH, same cpio bytes.
  */
 public final class ImageBuilder {
     private final Path cacheDir;
@@ -41,10 +41,19 @@ public final class ImageBuilder {
         return SourceDateEpoch.fromEnvironment().orElse(0);
     }
 
-    /** What was built, for the summary. */
-    public record Result(ImageLayout.Plan plan, long imageBytes, boolean aotCache) {}
+    /** What was built, for the summary; {@code imageBytes} for a directory: its files' bytes. */
+    public record Result(ImageLayout.Plan plan, ImageFormat format, long imageBytes, boolean aotCache) {}
 
+    /** Builds an initramfs. */
     public Result build(BuildConfig config, Path output) throws IOException {
+        return build(config, ImageFormat.CPIO, output);
+    }
+
+    public Result build(BuildConfig config, ImageFormat format, Path output) throws IOException {
+        if (format.forPartition() && !config.compress().equals("none")) {
+            progress.accept("layout: COMPRESS=" + config.compress() + " is for an initramfs; a " + format.word() + " image is not compressed");
+            config = config.with("COMPRESS", "none");
+        }
         Path work = Files.createTempDirectory("liftoff-image-");
         try {
             progress.accept("init: writing the init jar");
@@ -53,26 +62,47 @@ public final class ImageBuilder {
                 InitJar.write(out, epoch);
             }
             progress.accept("layout: runtime, libraries, modules, firmware");
-            ImageLayout.Plan plan = new ImageLayout(cacheDir, epoch).plan(config, jar, work.resolve("stage"));
+            ImageLayout.Plan plan = new ImageLayout(cacheDir, epoch).plan(config, jar, work.resolve("stage"), format);
             plan.notes().forEach(n -> progress.accept("layout: " + n));
 
             ImageLayout.Plan trained = withAotCache(plan, work.resolve("train"));
             boolean aot = trained != plan;
             plan = trained;
 
-            progress.accept("cpio: writing " + output + " (" + plan.compress() + ")");
-            Path partial = output.resolveSibling(output.getFileName() + ".partial");
-            try (OutputStream out = new NamedOutputStream(Files.newOutputStream(partial), output, true)) {
-                if (plan.microcodeSpec().isPresent()) {
-                    writeSegment(plan.stagingDir().resolve("microcode.spec"), Compression.parse("none"), out);
-                }
-                writeSegment(plan.stagingDir().resolve("image.spec"), Compression.parse(plan.compress()), out);
+            progress.accept(format.word() + ": writing " + output + (format == ImageFormat.CPIO ? " (" + plan.compress() + ")" : ""));
+            if (format.forPartition() && plan.microcodeSpec().isPresent()) {
+                progress.accept(format.word() + ": no early microcode: the kernel loads it only from an initramfs");
             }
-            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new Result(plan, Files.size(output), aot);
+            long bytes = switch (format) {
+                case CPIO -> {
+                    writeCpio(plan, output);
+                    yield Files.size(output);
+                }
+                case DIR -> {
+                    PartitionImage.writeDirectory(plan, output, progress);
+                    yield plan.sizes().values().stream().mapToLong(Long::longValue).sum();
+                }
+                case EXT4 -> {
+                    PartitionImage.writeExt4(plan, output, epoch, work);
+                    yield Files.size(output);
+                }
+            };
+            return new Result(plan, format, bytes, aot);
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The initramfs: an uncompressed microcode segment first when there is one, then the image. */
+    private void writeCpio(ImageLayout.Plan plan, Path output) throws IOException {
+        Path partial = output.resolveSibling(output.getFileName() + ".partial");
+        try (OutputStream out = new NamedOutputStream(Files.newOutputStream(partial), output, true)) {
+            if (plan.microcodeSpec().isPresent()) {
+                writeSegment(plan.stagingDir().resolve("microcode.spec"), Compression.parse("none"), out);
+            }
+            writeSegment(plan.stagingDir().resolve("image.spec"), Compression.parse(plan.compress()), out);
+        }
+        Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
