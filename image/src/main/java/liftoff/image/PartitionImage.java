@@ -90,7 +90,11 @@ final class PartitionImage {
         for (SpecEntry entry : plan.entries()) {
             String name = "\"" + entry.name() + "\"";
             if (entry instanceof SpecEntry.Node node) {
-                commands.add("mknod " + name + " " + node.type() + " " + node.major() + " " + node.minor());
+                // debugfs's mknod links the name it is given, slashes and all, into the current directory.
+                int slash = node.name().lastIndexOf('/');
+                commands.add("cd \"" + (slash == 0 ? "/" : node.name().substring(0, slash)) + "\"");
+                commands.add("mknod \"" + node.name().substring(slash + 1) + "\" " + node.type() + " " + node.major() + " " + node.minor());
+                commands.add("cd /");
                 commands.add("sif " + name + " mode 0" + Integer.toOctalString(fileType(node) | node.mode()));
             }
             commands.add("sif " + name + " uid 0");
@@ -98,8 +102,9 @@ final class PartitionImage {
         }
         Path script = Files.write(work.resolve("partition.debugfs"), commands, StandardCharsets.UTF_8);
         String log = run(List.of(debugfs.toString(), "-w", "-f", script.toString(), partial.toString()), time);
-        // debugfs exits 0 even when a request fails; its own echo of each request starts with "debugfs".
-        List<String> errors = log.lines().filter(line -> !line.startsWith("debugfs")).toList();
+        // debugfs exits 0 even when a request fails; its own echo of each request starts with "debugfs",
+        // and mknod reports the inode it took.
+        List<String> errors = log.lines().filter(line -> !line.startsWith("debugfs") && !line.startsWith("Allocated inode: ")).toList();
         if (!errors.isEmpty()) throw new IOException("debugfs on " + partial + ": " + String.join("; ", errors));
         Files.move(partial, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
