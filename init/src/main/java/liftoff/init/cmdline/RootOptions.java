@@ -11,12 +11,13 @@ import liftoff.init.root.RootSpec;
  * long to wait for it (and for the LUKS and verity devices under it), and what to exec.
  *
  * <p>Two sets of words can name the root. Usually {@code root=}, {@code rootfstype=},
- * {@code rootflags=}, {@code ro}/{@code rw} and {@code init=}, which the kernel ignores when it
- * boots an initramfs. When liftoff itself runs from a partition the kernel mounted (no initramfs),
- * those words are the kernel's own and describe that partition; the real root is then named with
- * {@code liftoff.root=}, {@code liftoff.rootfstype=}, {@code liftoff.rootflags=}, {@code liftoff.rw}
- * (or {@code liftoff.ro}) and {@code liftoff.init=}. A {@code liftoff.root=} anywhere on the line
- * makes the second set the one that counts.
+ * {@code rootflags=}, {@code ro}/{@code rw}, {@code rootwait}, {@code rootdelay=} and {@code init=},
+ * which the kernel ignores when it boots an initramfs. When liftoff itself runs from a partition the
+ * kernel mounted (no initramfs), those words are the kernel's own and describe that partition; the
+ * real root is then named with the same words behind "liftoff." ({@code liftoff.root=},
+ * {@code liftoff.rootfstype=}, {@code liftoff.rootflags=}, {@code liftoff.rw} or {@code liftoff.ro},
+ * {@code liftoff.rootwait}, {@code liftoff.rootdelay=}, {@code liftoff.init=}). A
+ * {@code liftoff.root=} anywhere on the line makes the second set the one that counts.
  *
  * @param spec            root=, or null when absent or malformed; with roothash= and no root= the
  *                        verity mapping ({@link VerityOptions#DEVICE}), as systemd has it
@@ -65,19 +66,13 @@ public record RootOptions(RootSpec spec, boolean initramfs, boolean liftoffRoot,
         return (liftoffRoot ? "liftoff.root=" : "root=") + (initramfs ? INITRAMFS : spec == null ? "(none)" : spec.toString());
     }
 
-    /**
-     * Reads both sets of root words, rootwait, rootdelay=, liftoff.timeout=, liftoff.overlay=,
-     * liftoff.oldroot= and "--".
-     */
+    /** Reads both sets of root words, liftoff.timeout=, liftoff.overlay=, liftoff.oldroot= and "--". */
     static final class Parser {
         private final List<String> problems;
         private final RootWords kernel;
         private final RootWords liftoff;
         private final List<String> initArguments = new ArrayList<>();
         private boolean overlay;
-        private boolean rootWait;
-        private int rootWaitSeconds = -1;
-        private int delaySeconds;
         private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
         private String oldRoot = DEFAULT_OLD_ROOT;
 
@@ -91,12 +86,7 @@ public record RootOptions(RootSpec spec, boolean initramfs, boolean liftoffRoot,
         boolean take(String key, String value) {
             if (kernel.take(key, value) || liftoff.take(key, value)) return true;
             switch (key) {
-                case "rootwait" -> {
-                    rootWait = true;
-                    rootWaitSeconds = value == null ? -1 : seconds(key, value, -1);
-                }
-                case "rootdelay" -> delaySeconds = seconds(key, value, delaySeconds);
-                case "liftoff.timeout" -> timeoutSeconds = seconds(key, value, timeoutSeconds);
+                case "liftoff.timeout" -> timeoutSeconds = seconds(key, value, timeoutSeconds, problems);
                 case "liftoff.overlay" -> overlay = overlay(value);
                 case "liftoff.oldroot" -> oldRoot = oldRoot(value);
                 default -> {
@@ -119,8 +109,9 @@ public record RootOptions(RootSpec spec, boolean initramfs, boolean liftoffRoot,
             }
             RootSpec root = !words.rootGiven && verity ? VerityOptions.DEVICE : words.spec;
             return new RootOptions(root, words.initramfs, liftoff.rootGiven, words.fsTypes, words.flags, words.readOnly, overlay,
-                    rootWait, rootWaitSeconds < 0 ? OptionalInt.empty() : OptionalInt.of(rootWaitSeconds), delaySeconds,
-                    timeoutSeconds, words.init != null ? List.of(words.init) : DEFAULT_INITS, List.copyOf(initArguments), oldRoot);
+                    words.rootWait, words.rootWaitSeconds < 0 ? OptionalInt.empty() : OptionalInt.of(words.rootWaitSeconds),
+                    words.delaySeconds, timeoutSeconds, words.init != null ? List.of(words.init) : DEFAULT_INITS,
+                    List.copyOf(initArguments), oldRoot);
         }
 
         /** Only tmpfs is an upper layer liftoff makes; anything else boots without an overlay, as it says. */
@@ -139,26 +130,28 @@ public record RootOptions(RootSpec spec, boolean initramfs, boolean liftoffRoot,
                     + " (such as /boot); using " + oldRoot);
             return oldRoot;
         }
+    }
 
-        private int seconds(String key, String value, int current) {
-            if (value != null && !value.isEmpty() && value.length() <= 9) {
-                boolean digits = true;
-                for (int i = 0; i < value.length(); i++) {
-                    digits &= value.charAt(i) >= '0' && value.charAt(i) <= '9';
-                }
-                if (digits) {
-                    return Integer.parseInt(value);
-                }
+    /** A number of seconds, or {@code current} with a problem saying so. */
+    private static int seconds(String key, String value, int current, List<String> problems) {
+        if (value != null && !value.isEmpty() && value.length() <= 9) {
+            boolean digits = true;
+            for (int i = 0; i < value.length(); i++) {
+                digits &= value.charAt(i) >= '0' && value.charAt(i) <= '9';
             }
-            problems.add(key + "=" + (value == null ? "" : value) + " is not a number of seconds; using "
-                    + (current < 0 ? "no limit" : Integer.toString(current)));
-            return current;
+            if (digits) {
+                return Integer.parseInt(value);
+            }
         }
+        problems.add(key + "=" + (value == null ? "" : value) + " is not a number of seconds; using "
+                + (current < 0 ? "no limit" : Integer.toString(current)));
+        return current;
     }
 
     /**
-     * One set of words naming a root: root=, rootfstype=, rootflags=, ro, rw and init=, each behind
-     * {@code prefix} ("" for the kernel's, "liftoff." for liftoff's own). The last of each wins.
+     * One set of words naming a root: root=, rootfstype=, rootflags=, ro, rw, rootwait, rootdelay=
+     * and init=, each behind {@code prefix} ("" for the kernel's, "liftoff." for liftoff's own). The
+     * last of each wins.
      */
     private static final class RootWords {
         private final String prefix;
@@ -171,6 +164,9 @@ public record RootOptions(RootSpec spec, boolean initramfs, boolean liftoffRoot,
         private List<String> fsTypes = List.of();
         private String flags;
         private boolean readOnly = true;
+        private boolean rootWait;
+        private int rootWaitSeconds = -1;
+        private int delaySeconds;
         private String init;
 
         RootWords(String prefix, List<String> problems) {
@@ -187,6 +183,11 @@ public record RootOptions(RootSpec spec, boolean initramfs, boolean liftoffRoot,
                 case "rootflags" -> flags = nonEmpty(key, value, flags);
                 case "ro" -> readOnly = true;
                 case "rw" -> readOnly = false;
+                case "rootwait" -> {
+                    rootWait = true;
+                    rootWaitSeconds = value == null ? -1 : seconds(key, value, -1, problems);
+                }
+                case "rootdelay" -> delaySeconds = seconds(key, value, delaySeconds, problems);
                 case "init" -> init = nonEmpty(key, value, init);
                 default -> {
                     return false;

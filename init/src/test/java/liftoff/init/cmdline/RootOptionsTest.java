@@ -138,11 +138,17 @@ class RootOptionsTest {
     }
 
     @Test
-    void withLiftoffRootTheKernelsInitAndRwAreNotTheRealRoots() {
-        RootOptions r = root("root=/dev/vda1 rw init=/init liftoff.root=/dev/vda2");
+    void withLiftoffRootTheKernelsInitRwAndWaitAreNotTheRealRoots() {
+        RootOptions r = root("root=/dev/vda1 rw init=/init rootwait rootdelay=3 liftoff.root=/dev/vda2 liftoff.timeout=5");
         assertEquals(new RootSpec(RootSpec.Kind.PATH, "/dev/vda2", 0), r.spec());
         assertTrue(r.readOnly(), "rw made the kernel mount its partition writable; liftoff.rw is the real root's");
         assertEquals(List.of("/sbin/init", "/etc/init", "/bin/init", "/bin/sh"), r.initCandidates(), "init=/init started liftoff");
+        assertFalse(r.rootWait(), "rootwait made the kernel wait for its partition");
+        assertEquals(0, r.delaySeconds());
+        assertEquals(5_000, r.waitLimitMs());
+        RootOptions waiting = root("root=/dev/vda1 liftoff.root=/dev/vda2 liftoff.rootwait liftoff.rootdelay=2");
+        assertEquals(-1, waiting.waitLimitMs());
+        assertEquals(2, waiting.delaySeconds());
         assertFalse(root("root=/dev/vda1 rw").liftoffRoot());
     }
 
