@@ -34,7 +34,7 @@ make_fs() {  # make_fs TYPE MOUNTPOINT [STAGING_DIR]
 
 # ---- the new root: busybox and an init that reports what it sees
 NEWSTAGE=$W/newstage
-mkdir -p "$NEWSTAGE"/{bin,sbin,dev,proc,sys,run,etc}
+mkdir -p "$NEWSTAGE"/{bin,sbin,dev,proc,sys,run,etc,boot}
 cp /bin/busybox "$NEWSTAGE/bin/busybox"
 ln -s busybox "$NEWSTAGE/bin/sh"
 cat > "$NEWSTAGE/sbin/real-init" <<'INIT'
@@ -90,6 +90,7 @@ mount -t tmpfs -o mode=0755 run "$OLD/run"
 echo run-state > "$OLD/run/state"
 [ "${NO_NEWROOT_MOUNT:-}" = 1 ] || make_fs "$NEWFS" "$OLD/newroot" "$NEWSTAGE"
 [ "${NO_NEWROOT_MOUNT:-}" = 1 ] && cp -a "$NEWSTAGE/." "$OLD/newroot/"
+[ "${NEWROOT_RO:-}" = 1 ] && mount -o remount,ro "$OLD/newroot"
 mount --bind "$OLD" "$W/peek"   # the old root's own files, seen from outside after the switch
 
 # ---- the switch: java becomes the process that execs INIT, so PRE pid must equal INIT pid

@@ -52,15 +52,16 @@ public final class PivotHandover {
      * a directory of the new root, or lie below one of the API mounts that move into it (/run),
      * where it is made before the move: the new root itself may be read-only.
      */
-    public static void keep(String newRoot, String init, List<String> args, String keepAt, Consumer<String> log)
-            throws HandoverException {
+    public static void keep(String newRoot, String init, List<String> args, List<String> extraMounts, String keepAt,
+                            Consumer<String> log) throws HandoverException {
+        Preflight.requireAbsolute(extraMounts);
         Path root = Preflight.requireMountPoint(newRoot);
         Preflight.requireExecutableInside(root, init);
         requireNotRootfs();
         below(root, keepAt, "the old root's mount point");
         String putOld = mountPointFor(root, keepAt);
 
-        ApiMounts.moveUnder(root, ApiMounts.STANDARD, log);
+        ApiMounts.moveUnder(root, ApiMounts.withExtra(extraMounts), log);
 
         pivot(root, putOld, log);
         log.accept("the old root stays mounted at " + putOld);

@@ -123,7 +123,7 @@ final class Boot {
         breakBeforeTheSwitch(cmdline, "with the root mounted on " + NEW_ROOT);
         List<String> args = beforeTheSwitch(root, init, modules);
         if (onPartition) {
-            PivotHandover.keep(NEW_ROOT, init, args, root.oldRoot(), log.infoLines);
+            PivotHandover.keep(NEW_ROOT, init, args, List.of(), root.oldRoot(), log.infoLines);
         } else {
             SwitchRoot.run(NEW_ROOT, init, args, List.of(), log.infoLines);   // returns or throws only when it failed
         }
