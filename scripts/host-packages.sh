@@ -36,10 +36,12 @@ declare -A PROVIDES=(
     [objdump]=binutils
     [sbverify]=sbsigntool
     [openssl]=openssl
+    # The boot-modes test makes s6-svscan the real init.
+    [s6-svscan]=s6
 )
 need_commands=(mvn unshare mke2fs busybox cpio bsdcpio sgdisk qemu-system-x86_64 zstd lz4 xz
                blkid mkswap sfdisk mkfs.xfs mkfs.btrfs mkfs.vfat mcopy mksquashfs mkfs.erofs cryptsetup losetup lzop bzip2
-               objdump sbverify openssl)
+               objdump sbverify openssl s6-svscan)
 [ "$purpose" = demo ] && need_commands=(mvn mke2fs busybox qemu-system-x86_64)
 
 missing=()

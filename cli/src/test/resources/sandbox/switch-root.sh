@@ -7,7 +7,7 @@
 #
 # OLDROOT_FS, NEWROOT_FS: tmpfs or ext4 (a loop-mounted image).
 # The old root gets: a canary tree (regular files, a FIFO, a non-UTF-8 name, nested directories,
-# a hard link), a writable bind mount at /canary that must survive, a symlink into it,
+# a hard link), a /dev/console node below the devtmpfs mount, a writable bind mount at /canary that must survive, a symlink into it,
 # proc/sys/devtmpfs/tmpfs on /proc /sys /dev /run, the host's / read-only at /host (the JVM
 # runs from there), and the new root mounted at /newroot whose /sbin/init reports back.
 # Output lines the test reads: "PRE pid=", the INIT's lines, "EXIT <code>" of the switch-root
@@ -34,7 +34,7 @@ make_fs() {  # make_fs TYPE MOUNTPOINT [STAGING_DIR]
 
 # ---- the new root: busybox and an init that reports what it sees
 NEWSTAGE=$W/newstage
-mkdir -p "$NEWSTAGE"/{bin,sbin,dev,proc,sys,run,etc}
+mkdir -p "$NEWSTAGE"/{bin,sbin,dev,proc,sys,run,etc,boot}
 cp /bin/busybox "$NEWSTAGE/bin/busybox"
 ln -s busybox "$NEWSTAGE/bin/sh"
 cat > "$NEWSTAGE/sbin/real-init" <<'INIT'
@@ -71,6 +71,7 @@ ln -s /canary/keep.txt "$OLDSTAGE/link-into-canary"            # must be removed
 ln -s /canary "$OLDSTAGE/data/dir-link-into-canary"
 ln -s host/usr "$OLDSTAGE/usr"; ln -s host/usr/lib "$OLDSTAGE/lib"; ln -s host/usr/lib64 "$OLDSTAGE/lib64"
 cp /bin/busybox "$OLDSTAGE/bin/busybox"
+mknod -m 600 "$OLDSTAGE/dev/console" c 5 1                     # as in an initramfs, hidden by devtmpfs
 cp -a "$NEWSTAGE/sbin/real-init" "$OLDSTAGE/bin/reexec-init"   # for --via-tmpfs: INIT lives in the moved tree
 cp -a "$NEWSTAGE/bin/sh" "$OLDSTAGE/bin/sh"
 echo keep > "$W/canary-src/keep.txt"
@@ -91,6 +92,7 @@ mount -t tmpfs -o mode=0755 run "$OLD/run"
 echo run-state > "$OLD/run/state"
 [ "${NO_NEWROOT_MOUNT:-}" = 1 ] || make_fs "$NEWFS" "$OLD/newroot" "$NEWSTAGE"
 [ "${NO_NEWROOT_MOUNT:-}" = 1 ] && cp -a "$NEWSTAGE/." "$OLD/newroot/"
+[ "${NEWROOT_RO:-}" = 1 ] && mount -o remount,ro "$OLD/newroot"
 mount --bind "$OLD" "$W/peek"   # the old root's own files, seen from outside after the switch
 
 # ---- the switch: java becomes the process that execs INIT, so PRE pid must equal INIT pid

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.concurrent.Callable;
 import liftoff.cpio.Compression;
 import liftoff.image.BuildConfig;
 import liftoff.image.ImageBuilder;
+import liftoff.image.ImageFormat;
 import liftoff.image.JavaRuntime;
 import liftoff.image.uki.SigningKey;
 import picocli.CommandLine.Command;
@@ -32,7 +35,8 @@ import picocli.CommandLine.Spec;
             "libraries they need, kernel modules with their dependencies and firmware, an optional busybox",
             "rescue shell and extra files. Options override the config file (" + BuildConfig.DEFAULT_PATH + ").",
             "With --uki the output is a unified kernel image instead: systemd-stub with the kernel, this",
-            "initramfs and the command line, signed for Secure Boot with --sign/--cert.",
+            "initramfs and the command line, signed for Secure Boot with --sign/--cert. --format dir or ext4",
+            "writes the same early userspace for a partition the kernel mounts as its root.",
             "Cache: $XDG_CACHE_HOME/liftoff (else ~/.cache/liftoff), the most recently used",
             "runtimes and AOT caches only (about 300 MB at most); deleting it is safe."
         })
@@ -45,6 +49,14 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "IMAGE", description = "the image (or with --uki, the .efi file) to write")
     Path output;
+
+    @Option(names = "--format", paramLabel = "cpio|dir|ext4",
+            description = "cpio (default): an initramfs; dir: a tree to copy onto a partition; ext4: a filesystem image of it")
+    String format = "cpio";
+
+    @Option(names = "--root-tree", paramLabel = "DIR",
+            description = "a whole system's root, copied to / of the image (INCLUDE=DIR:/); boot it with root=initramfs")
+    Path rootTree;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "config file, which must exist (default " + BuildConfig.DEFAULT_PATH + " when there is one)")
@@ -87,10 +99,17 @@ final class BuildCommand implements Callable<Integer> {
             problems.forEach(problem -> err.println("liftoff build: " + problem));
             return 2;
         }
-        try {
-            ImageBuilder.checkOutput(output);   // before any work: a wrong -o costs nothing
-        } catch (FileSystemException e) {
-            return Errors.report(spec, "-o " + output, e);
+        ImageFormat imageFormat = ImageFormat.parse(format);
+        if (uki.uki && imageFormat != ImageFormat.CPIO) {
+            err.println("liftoff build: --uki holds an initramfs; --format " + imageFormat.word() + " cannot go into it");
+            return 2;
+        }
+        if (imageFormat != ImageFormat.DIR) {
+            try {
+                ImageBuilder.checkOutput(output);   // before any work: a wrong -o costs nothing
+            } catch (FileSystemException e) {
+                return Errors.report(spec, "-o " + output, e);
+            }
         }
         // With --uki the initramfs is an intermediate file beside the output.
         Path image = uki.uki ? output.resolveSibling(output.getFileName() + ".initrd") : output;
@@ -101,9 +120,10 @@ final class BuildCommand implements Callable<Integer> {
             long start = System.nanoTime();
             ImageBuilder builder = new ImageBuilder(JavaRuntime.defaultCacheDir(System.getenv(), System.getProperty("user.home")),
                     ImageBuilder.sourceDateEpoch(), line -> err.println("liftoff build: " + line));
-            ImageBuilder.Result result = builder.build(cfg, image);
+            ImageBuilder.Result result = builder.build(cfg, imageFormat, image);
             out.print(result.plan().sizeSummary());
-            out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(), result.plan().compress(),
+            out.printf("image      %10d bytes (%s)%s%n", result.imageBytes(),
+                    result.format() == ImageFormat.CPIO ? result.plan().compress() : result.format().word(),
                     result.aotCache() ? "" : ", no AOT cache");
             if (uki.uki) {
                 uki.write(image, result.plan().kernel().version(), key, VersionProvider.version(), output,
@@ -124,10 +144,21 @@ final class BuildCommand implements Callable<Integer> {
         if (!modules.isEmpty()) cfg = cfg.withModules(modules);
         if (kernelVersion != null) cfg = cfg.withKernelVersion(kernelVersion, KERNEL_VERSION_OPTION);
         if (!includes.isEmpty()) cfg = cfg.withIncludes(includes);
+        if (rootTree != null) cfg = withRootTree(cfg);
         if (rescue != null) cfg = cfg.withRescue(rescue);
         if (compress != null) cfg = cfg.withCompress(compress);
         if (microcode != null) cfg = cfg.withMicrocode(microcode);
         if (hostonly != null) cfg = cfg.withHostonly(hostonly);
         return cfg;
+    }
+
+    /** The root tree added to the INCLUDE entries (the file's or the options'), as DIR:/. */
+    private BuildConfig withRootTree(BuildConfig cfg) throws IOException {
+        if (!Files.isDirectory(rootTree)) {
+            throw Files.exists(rootTree) ? new NotDirectoryException(rootTree.toString()) : new NoSuchFileException(rootTree.toString());
+        }
+        List<BuildConfig.Include> entries = new ArrayList<>(cfg.includes());
+        entries.add(new BuildConfig.Include(rootTree.toAbsolutePath(), "/"));
+        return cfg.withIncludes(entries);
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
         description = {
-            "Show what a unified kernel image holds: sections, command line, kernel release, OS, signer.",
+            "Show what a unified kernel image holds and who signed it.",
             "Any PE/COFF image is read: its sections (name, address, size, raw size, file offset), .cmdline, .uname,",
             ".osrel's PRETTY_NAME, and who signed it with whether its Authenticode hash and signature hold, or \"unsigned\"."
         })

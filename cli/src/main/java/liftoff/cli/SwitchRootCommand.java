@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
             "Make NEWROOT the root filesystem and exec INIT in this process (it keeps the PID).",
             "Default: move /dev /proc /sys /run into NEWROOT, move NEWROOT onto /, chroot, and delete the",
             "old root's files if it is an initramfs (ramfs/tmpfs), never crossing into another mount.",
-            "--pivot: pivot_root for an early userspace on a real filesystem; the old root is detached.",
+            "--pivot: pivot_root for an early userspace on a real filesystem; the old root is detached,",
+            "or with --keep-old DIR stays mounted at DIR in the new root, untouched.",
             "--via-tmpfs: move the running initramfs into a new tmpfs mounted on NEWROOT and re-exec INIT",
             "there with " + TmpfsHandover.MARKER + "=1, so that the next system can use pivot_root."
         })
@@ -45,6 +46,10 @@ final class SwitchRootCommand implements Callable<Integer> {
             description = "with --pivot: where the old root is attached until detached (default ${DEFAULT-VALUE})")
     String putOld;
 
+    @Option(names = "--keep-old", paramLabel = "DIR",
+            description = "with --pivot: leave the old root mounted at DIR in the new root (a directory there, or below /run)")
+    String keepOld;
+
     @Parameters(index = "0", paramLabel = "NEWROOT", description = "the mounted new root")
     String newRoot;
 
@@ -58,7 +63,12 @@ final class SwitchRootCommand implements Callable<Integer> {
     public Integer call() {
         Consumer<String> log = line -> System.err.println("switch-root: " + line);
         try {
-            if (mode.pivot) {
+            if (keepOld != null && (!mode.pivot || !putOld.equals(PivotHandover.DEFAULT_PUT_OLD))) {
+                throw new HandoverException("--keep-old goes with --pivot and instead of --put-old");
+            }
+            if (mode.pivot && keepOld != null) {
+                PivotHandover.keep(newRoot, init, args, moves, keepOld, log);
+            } else if (mode.pivot) {
                 PivotHandover.run(newRoot, init, args, moves, putOld, log);
             } else if (mode.viaTmpfs) {
                 if (!moves.isEmpty()) log.accept("--move is implied with --via-tmpfs: every mount moves along");

@@ -117,6 +117,31 @@ class BuildCommandTest {
                 overridden.config().kernelVersion().orElseThrow());
     }
 
+    @Test
+    void anUnknownFormatIsRefusedBeforeAnythingIsBuilt() {
+        Result result = liftoff("build", "-o", dir.resolve("early").toString(), "--format", "squashfs");
+        assertEquals(1, result.exitCode());
+        assertEquals("liftoff build: --format squashfs: expected cpio, dir or ext4\n", result.err());
+    }
+
+    @Test
+    void aRootTreeMustBeADirectory() throws IOException {
+        Path file = Files.writeString(dir.resolve("root.tar"), "");
+        Result notDir = liftoff("build", "-o", dir.resolve("img").toString(), "--root-tree", file.toString());
+        assertEquals(1, notDir.exitCode());
+        assertEquals("liftoff build: " + file + ": Not a directory\n", notDir.err());
+        Result missing = liftoff("build", "-o", dir.resolve("img").toString(), "--root-tree", dir.resolve("none").toString());
+        assertEquals("liftoff build: " + dir.resolve("none") + ": No such file or directory\n", missing.err());
+    }
+
+    @Test
+    void aRootTreeIsIncludedAtTheRootBesideTheConfigFilesIncludes() throws IOException {
+        Path config = Files.writeString(dir.resolve("liftoff.conf"), "INCLUDE=/etc/hostname\n");
+        BuildCommand command = parse("-o", "x", "--config", config.toString(), "--root-tree", dir.toString());
+        assertEquals(List.of(new BuildConfig.Include(Path.of("/etc/hostname"), "/etc/hostname"), new BuildConfig.Include(dir, "/")),
+                command.config().includes());
+    }
+
     /**
      * A full disk under the image: the line names the image, not just "No space left on device".
      * Needs root for the small tmpfs; builds a whole image for the installed kernel first.

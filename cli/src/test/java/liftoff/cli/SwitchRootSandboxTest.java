@@ -112,6 +112,33 @@ class SwitchRootSandboxTest {
     }
 
     @Test
+    void pivotsAndKeepsTheOldRootMountedBelowRunEvenInAReadOnlyNewRoot() throws Exception {
+        Run run = sandbox("ext4", "ext4", Map.of("NEWROOT_RO", "1"), "--pivot", "--keep-old", "/run/early", "/newroot", "/sbin/init");
+        run.assertInitRanInPlaceOfJava();
+        run.assertApiMountsMovedOnce();
+        assertEquals(1, run.mountinfo().stream().filter(l -> l.split(" ")[4].equals("/run/early") && l.contains(" - ext4 ")).count(),
+                "the old root stays mounted in the moved /run\n" + run.output);
+        assertTrue(run.output.contains("switch-root: the old root stays mounted at /run/early"), run.output);
+        assertTrue(run.has("PEEK /data/deep/deeper/two"), "pivot never deletes\n" + run.output);
+        assertCanaryIntact();
+    }
+
+    @Test
+    void keepsTheOldRootInADirectoryOfTheNewRoot() throws Exception {
+        Run run = sandbox("ext4", "tmpfs", Map.of(), "--pivot", "--keep-old", "/boot", "/newroot", "/sbin/init");
+        run.assertInitRanInPlaceOfJava();
+        assertEquals(1, run.mountinfo().stream().filter(l -> l.split(" ")[4].equals("/boot") && l.contains(" - ext4 ")).count(),
+                run.output);
+    }
+
+    @Test
+    void refusesToKeepTheOldRootWhereTheNewRootHasNoDirectory() throws Exception {
+        Run run = sandbox("ext4", "tmpfs", Map.of(), "--pivot", "--keep-old", "/efi", "/newroot", "/sbin/init");
+        run.assertRefusedWithNothingChanged("cannot keep the old root at /efi: /newroot/efi is not a directory in the new root"
+                + " (make it there, or use a path under /run)");
+    }
+
+    @Test
     void movesTheInitramfsIntoATmpfsSoThatPivotRootWorksAfterwards() throws Exception {
         Run run = sandbox("tmpfs", "tmpfs", Map.of("PIVOT_CHECK", "1"), "--via-tmpfs", "/newroot", "/bin/reexec-init", "again");
         run.assertInitRanInPlaceOfJava();

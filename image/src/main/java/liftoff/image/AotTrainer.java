@@ -55,7 +55,8 @@ public final class AotTrainer {
         return cache;
     }
 
-    private static boolean isRoot() {
+    /** Whether this process runs as root (user id 0). */
+    static boolean isRoot() {
         try {
             return Files.readString(Path.of("/proc/self/status")).lines()
                     .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));

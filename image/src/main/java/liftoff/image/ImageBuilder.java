@@ -21,9 +21,10 @@ import liftoff.sys.SyscallException;
 /**
  * `liftoff build`, start to end: the init's jar, the planned layout (runtime, libraries, modules,
  * firmware, rescue, extras), the AOT cache trained in a chroot of the image, then the cpio archive
- * (an uncompressed microcode segment first when there is one). Same inputs and SOURCE_DATE_EPOCH,
- * same bytes in every entry but /app.aot, which the JDK does not train deterministically: it is
- * trained once per image content and kept ({@link AotCacheStore}), so a rebuild gives the same image.
+ * (an uncompressed microcode segment first when there is one), or the same tree for a partition
+ * ({@link ImageFormat}). Same inputs and SOURCE_DATE_EPOCH, same bytes in every entry but /app.aot,
+ * which the JDK does not train deterministically: it is trained once per image content and kept
+ * ({@link AotCacheStore}), so a rebuild gives the same image.
  */
 public final class ImageBuilder {
     private final Path cacheDir;
@@ -41,11 +42,20 @@ public final class ImageBuilder {
         return SourceDateEpoch.fromEnvironment().orElse(0);
     }
 
-    /** What was built, for the summary. */
-    public record Result(ImageLayout.Plan plan, long imageBytes, boolean aotCache) {}
+    /** What was built, for the summary; {@code imageBytes} for a directory: its files' bytes. */
+    public record Result(ImageLayout.Plan plan, ImageFormat format, long imageBytes, boolean aotCache) {}
 
+    /** Builds an initramfs. */
     public Result build(BuildConfig config, Path output) throws IOException {
-        Path partial = claimOutput(output);
+        return build(config, ImageFormat.CPIO, output);
+    }
+
+    public Result build(BuildConfig config, ImageFormat format, Path output) throws IOException {
+        if (format.forPartition() && config.compress().compression() != Compression.NONE) {
+            progress.accept("layout: COMPRESS=" + config.compress() + " is for an initramfs; a " + format.word() + " image is not compressed");
+            config = config.withCompress(Compression.parse("none"));
+        }
+        Path partial = format == ImageFormat.DIR ? null : claimOutput(output);
         Path work = null;
         try {
             work = Cleanup.tempDirectory(null, "liftoff-image-");
@@ -55,29 +65,39 @@ public final class ImageBuilder {
                 InitJar.write(out, epoch);
             }
             progress.accept("layout: runtime, libraries, modules, firmware");
-            ImageLayout.Plan plan = new ImageLayout(cacheDir, epoch).plan(config, jar, work.resolve("stage"));
+            ImageLayout.Plan plan = new ImageLayout(cacheDir, epoch).plan(config, jar, work.resolve("stage"), format);
             plan.notes().forEach(n -> progress.accept("layout: " + n));
 
             ImageLayout.Plan trained = withAotCache(plan, work.resolve("train"));
             boolean aot = trained != plan;
             plan = trained;
 
-            progress.accept("cpio: writing " + output + " (" + plan.compress() + ")");
-            try (OutputStream out = new NamedOutputStream(Cleanup.newOutputStream(partial), output, true)) {
-                if (!plan.microcode().isEmpty()) {
-                    writeSegment(plan.microcode(), Compression.parse("none"), out);
-                }
-                writeSegment(plan.entries(), plan.compress(), out);
+            progress.accept(format.word() + ": writing " + output + (format == ImageFormat.CPIO ? " (" + plan.compress() + ")" : ""));
+            if (format.forPartition() && !plan.microcode().isEmpty()) {
+                progress.accept(format.word() + ": no early microcode: the kernel loads it only from an initramfs");
             }
-            Cleanup.publish(partial, output);
-            return new Result(plan, Files.size(output), aot);
+            long bytes = switch (format) {
+                case CPIO -> {
+                    writeCpio(plan, partial, output);
+                    yield Files.size(output);
+                }
+                case DIR -> {
+                    PartitionImage.writeDirectory(plan, output, progress);
+                    yield plan.sizes().values().stream().mapToLong(Long::longValue).sum();
+                }
+                case EXT4 -> {
+                    PartitionImage.writeExt4(plan, partial, output, epoch, work);
+                    yield Files.size(output);
+                }
+            };
+            return new Result(plan, format, bytes, aot);
         } catch (IOException | RuntimeException e) {
             // Interrupted (SIGINT, SIGTERM), the build fails wherever it was, for a reason that is not one.
             if (Cleanup.exiting()) throw new IOException("interrupted", e);
             throw e;
         } finally {
             if (work != null) Cleanup.delete(work);
-            Cleanup.delete(partial);   // nothing left to delete once it is published
+            if (partial != null) Cleanup.delete(partial);   // nothing left to delete once it is published
         }
     }
 
@@ -102,6 +122,17 @@ public final class ImageBuilder {
             named.initCause(e);
             throw named;
         }
+    }
+
+    /** The initramfs, written to {@code partial} and renamed: an uncompressed microcode segment first when there is one. */
+    private void writeCpio(ImageLayout.Plan plan, Path partial, Path output) throws IOException {
+        try (OutputStream out = new NamedOutputStream(Cleanup.newOutputStream(partial), output, true)) {
+            if (!plan.microcode().isEmpty()) {
+                writeSegment(plan.microcode(), Compression.parse("none"), out);
+            }
+            writeSegment(plan.entries(), plan.compress(), out);
+        }
+        Cleanup.publish(partial, output);
     }
 
     /**

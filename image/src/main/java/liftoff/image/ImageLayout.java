@@ -136,8 +136,16 @@ public final class ImageLayout {
         this.sourceDateEpoch = sourceDateEpoch;
     }
 
-    /** Plans into {@code stagingDir}, which must be empty or not exist. */
+    /** Plans an initramfs into {@code stagingDir}, which must be empty or not exist. */
     public Plan plan(BuildConfig config, Path initJar, Path stagingDir) throws IOException {
+        return plan(config, initJar, stagingDir, ImageFormat.CPIO);
+    }
+
+    /**
+     * Plans into {@code stagingDir}, which must be empty or not exist, for {@code format}: the same
+     * tree either way, except that the JVM of an image for a partition writes no log file.
+     */
+    public Plan plan(BuildConfig config, Path initJar, Path stagingDir, ImageFormat format) throws IOException {
         Files.createDirectories(stagingDir);
         try (Stream<Path> existing = Files.list(stagingDir)) {
             if (existing.findAny().isPresent()) {
@@ -176,7 +184,7 @@ public final class ImageLayout {
             tree.copy(include.source(), include.target(), Part.EXTRA);
         }
         tree.copy(jre, JavaRuntime.IMAGE_DIR, Part.RUNTIME);
-        addInit(tree, root, initJar);
+        addInit(tree, root, initJar, !format.forPartition());
         addBase(tree);
 
         List<ImageEntry> microcode = List.of();
@@ -256,7 +264,7 @@ public final class ImageLayout {
     }
 
     /** The first executable {@code name} in {@code dirs}. */
-    private static Optional<Path> hostProgram(String name, List<String> dirs) {
+    static Optional<Path> hostProgram(String name, List<String> dirs) {
         return dirs.stream().map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
     }
 
@@ -328,15 +336,18 @@ public final class ImageLayout {
         return total;
     }
 
-    /** /init is the launcher line followed by the jar: the JVM finds the jar's central directory at the end. */
-    private static void addInit(ImageTree tree, Path root, Path initJar) throws IOException {
+    /**
+     * /init is the launcher line followed by the jar: the JVM finds the jar's central directory at the end.
+     * {@code aotLogFile}: whether the JVM may write its AOT log into the image's root (not on a read-only partition).
+     */
+    private static void addInit(ImageTree tree, Path root, Path initJar, boolean aotLogFile) throws IOException {
         Path init = root.resolve("init");
         try (OutputStream out = Files.newOutputStream(init)) {
             out.write(LAUNCHER_LINE.getBytes(StandardCharsets.US_ASCII));
             Files.copy(initJar, out);
         }
         Path jvmArgs = root.resolve("jvm.args");
-        Files.writeString(jvmArgs, JavaRuntime.argFile(JavaRuntime.jvmArgs(mainClass(initJar))));
+        Files.writeString(jvmArgs, JavaRuntime.argFile(JavaRuntime.jvmArgs(mainClass(initJar), aotLogFile)));
         tree.file(INIT_PATH, init, 0755, Part.INIT);
         tree.file("/jvm.args", jvmArgs, 0644, Part.INIT);
     }

@@ -96,7 +96,8 @@ public final class ImageTree {
 
     /**
      * Copies the host file or directory tree {@code source} to {@code name}: directories and files in
-     * sorted order, symlinks inside the tree kept as symlinks with their targets unchanged.
+     * sorted order, symlinks inside the tree kept as symlinks with their targets unchanged, each
+     * directory with its own mode (sticky bit included: a root tree's /tmp is 1777, as the image's is).
      */
     public void copy(Path source, String name, Part part) throws IOException {
         Path real = source.toRealPath();
@@ -111,7 +112,7 @@ public final class ImageTree {
                 if (Files.isSymbolicLink(p)) {
                     symlink(target, Files.readSymbolicLink(p).toString(), part);
                 } else if (Files.isDirectory(p)) {
-                    dir(target);
+                    dir(target, (int) Files.getAttribute(p, "unix:mode") & 07777);
                 } else {
                     file(target, p, part);
                 }

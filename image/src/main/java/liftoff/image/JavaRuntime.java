@@ -108,10 +108,22 @@ public final class JavaRuntime {
      * @param mainClass the init jar's Main-Class
      */
     public static List<String> jvmArgs(String mainClass) {
-        return List.of("-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
+        return jvmArgs(mainClass, true);
+    }
+
+    /**
+     * As {@link #jvmArgs(String)}; without {@code aotLogFile} the AOT messages are only kept off the
+     * console. An image on a partition the kernel mounts read-only has no writable place before the
+     * init mounts one, and the JVM refuses to start at all when it cannot open its log file
+     * ("Invalid -Xlog option"). The init then says the cache was not mapped, without the JVM's reason.
+     */
+    public static List<String> jvmArgs(String mainClass, boolean aotLogFile) {
+        List<String> args = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xint", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:-AOTAdapterCaching", "-XX:-AOTStubCaching", AOT_CACHE_OPTION + AOT_CACHE, "-XX:ArchiveRelocationMode=0",
-                "-Xlog:aot*=off", "-Xlog:aot*=warning:file=" + AOT_LOG + ":none:filecount=0",
-                "--enable-native-access=ALL-UNNAMED", "-cp", ImageLayout.INIT_PATH, mainClass);
+                "-Xlog:aot*=off"));
+        if (aotLogFile) args.add("-Xlog:aot*=warning:file=" + AOT_LOG + ":none:filecount=0");
+        args.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", ImageLayout.INIT_PATH, mainClass));
+        return List.copyOf(args);
     }
 
     /**

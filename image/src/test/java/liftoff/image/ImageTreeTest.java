@@ -114,6 +114,22 @@ class ImageTreeTest {
     }
 
     @Test
+    void copyKeepsDirectoryModesSoATreeCopiedToTheRootMeetsTheImagesTmp(@TempDir Path dir) throws IOException {
+        Path tree = dir.resolve("root");
+        Files.createDirectories(tree.resolve("tmp"));
+        Files.createDirectories(tree.resolve("root"));
+        Files.setAttribute(tree.resolve("tmp"), "unix:mode", 01777);
+        Files.setPosixFilePermissions(tree.resolve("root"), PosixFilePermissions.fromString("rwx------"));
+        ImageTree image = new ImageTree();
+        image.dir("/tmp", 01777);
+        image.copy(tree, "/", Part.EXTRA);
+        assertEquals("""
+                dir /root 0700 0 0
+                dir /tmp 1777 0 0
+                """, Listing.of(image.entries()));
+    }
+
+    @Test
     void symlinkLoopsEndWithAnError(@TempDir Path dir) throws IOException {
         Path real = dir.toRealPath();
         Files.createSymbolicLink(real.resolve("a"), Path.of("b"));

@@ -120,4 +120,13 @@ class JavaRuntimeTest {
         assertFalse(fallback.contains("-XX:AOTCache=/app.aot"));
         assertEquals(fallback, JavaRuntime.argFile(fallback).lines().toList());
     }
+
+    @Test
+    void jvmArgsForAReadOnlyRootWriteNoFile() {
+        List<String> boot = JavaRuntime.jvmArgs("x.Main");
+        List<String> readOnly = JavaRuntime.jvmArgs("x.Main", false);
+        assertTrue(readOnly.stream().noneMatch(arg -> arg.contains("file=")), readOnly.toString());
+        assertTrue(readOnly.contains("-Xlog:aot*=off"), "the AOT messages stay off the console");
+        assertEquals(boot.stream().filter(arg -> !arg.contains("file=" + JavaRuntime.AOT_LOG)).toList(), readOnly);
+    }
 }

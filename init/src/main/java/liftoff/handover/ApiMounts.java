@@ -56,7 +56,7 @@ final class ApiMounts {
     }
 
     /** Why the mount cannot go to {@code target}, or null when it can. */
-    private static String targetProblem(Path target, Stat rootStat) {
+    static String targetProblem(Path target, Stat rootStat) {
         if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) return target + " is missing in the new root";
         if (!Fs.lstat(target.toString()).sameMount(rootStat)) {
             return target + " is already a mount point";

@@ -7,7 +7,8 @@ import liftoff.sys.Processes;
 import liftoff.sys.SyscallException;
 
 /**
- * The last step of every hand-over: execve the init in this same process, so PID 1 stays PID 1.
+ * The last step of every hand-over: execve the init in this same process, so PID 1 stays PID 1,
+ * with stdin, stdout and stderr and no other descriptor of the JVM's.
  * If that fails after the root was switched there is no way back; a PID 1 must still never exit
  * (the kernel would panic), so it tries a shell and otherwise waits forever with the reason shown.
  */
@@ -21,6 +22,13 @@ final class Exec {
         List<String> argv = new ArrayList<>(args.size() + 1);
         argv.add(init);
         argv.addAll(args);
+        try {
+            // The JVM's own descriptors (its class image, the kernel log) must not outlive it: in the
+            // init they would hold the emptied initramfs's class image in memory for good.
+            Processes.closeOnExecFrom(3);
+        } catch (SyscallException e) {
+            log.accept("descriptors above 2 stay open in " + init + ": " + e.getMessage());
+        }
         try {
             Processes.execve(init, argv, env);
         } catch (SyscallException e) {

@@ -64,7 +64,15 @@ final class TreeMover {
         if (existing == null) {
             Fs.mkdirat(to, name, 0700);
         } else if (!existing.sameMount(Fs.fstat(to))) {
-            // A mount that was moved here already sits on this name: the source is its old, empty mount point.
+            // A mount that was moved here already sits on this name: the source is its old mount point.
+            // What the image put under it (/dev/console and /dev/null below devtmpfs) was hidden by
+            // that mount all along and would be hidden by it again: it is deleted, not moved.
+            int shadowed = Fs.openDirectory(from, name);
+            try {
+                OldRootCleaner.deleteContents(shadowed, log);
+            } finally {
+                Fs.close(shadowed);
+            }
             Fs.unlinkat(from, name, Fs.AT_REMOVEDIR);
             return;
         }

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import liftoff.handover.HandoverException;
+import liftoff.handover.PivotHandover;
 import liftoff.handover.SwitchRoot;
+import liftoff.handover.TmpfsHandover;
 import liftoff.init.cmdline.Cmdline;
 import liftoff.init.cmdline.ModuleOptions;
 import liftoff.init.cmdline.RootOptions;
@@ -18,6 +20,8 @@ import liftoff.init.root.DiskLinks;
 import liftoff.init.root.RootDevice;
 import liftoff.init.root.RootMount;
 import liftoff.init.verity.VerityRoot;
+import liftoff.sys.Fs;
+import liftoff.sys.StatFs;
 import liftoff.sys.SyscallException;
 
 /**
@@ -85,7 +89,13 @@ final class Boot {
         }
     }
 
-    /** One try at the boot; returns or throws only when it failed. */
+    /**
+     * One try at the boot; returns or throws only when it failed. Where liftoff runs decides the
+     * hand-over: from an initramfs (rootfs) the new root is moved over it and the image emptied;
+     * from a partition the kernel mounted (a real filesystem) it pivots and keeps the partition
+     * mounted in the new root, untouched; with root=initramfs the image itself is the system and
+     * moves into a tmpfs, which can be pivoted away from later.
+     */
     private void attempt(Cmdline cmdline, ModuleLoader modules, DeviceEvents events) throws BootFailure, HandoverException {
         if (cmdline.breakpoint() == Cmdline.Break.PREMOUNT) {
             events.settle(SETTLE_QUIET_MS);   // the disks are there, as after udevadm settle
@@ -93,6 +103,16 @@ final class Boot {
             Rescue.shell(log);
         }
         RootOptions root = cmdline.root();
+        if (root.initramfs()) {
+            handOverTheImage(cmdline, modules);
+            return;
+        }
+        StatFs ownRoot = Fs.statfs("/");
+        boolean onPartition = !ownRoot.isRamBacked();
+        if (onPartition && !root.liftoffRoot()) {
+            throw new BootFailure("liftoff runs from a partition the kernel mounted (" + ownRoot.typeName() + "), not from an initramfs:"
+                    + " the kernel's root= names that partition; name the real root with liftoff.root=");
+        }
         LuksUnlock.openAll(cmdline.luks(), root, modules, events, log);
         VerityRoot.open(cmdline.verity(), root, modules, events, log);
         Path device = RootDevice.await(root, events, log);
@@ -100,17 +120,44 @@ final class Boot {
         RootMount.mount(device, root, cmdline.fsck(), NEW_ROOT, modules, log);
         String init = RootMount.chooseInit(root, NEW_ROOT);
         linkDisks();
+        breakBeforeTheSwitch(cmdline, "with the root mounted on " + NEW_ROOT);
+        List<String> args = beforeTheSwitch(root, init, modules);
+        if (onPartition) {
+            PivotHandover.keep(NEW_ROOT, init, args, List.of(), root.oldRoot(), log.infoLines);
+        } else {
+            SwitchRoot.run(NEW_ROOT, init, args, List.of(), log.infoLines);   // returns or throws only when it failed
+        }
+    }
+
+    /**
+     * root=initramfs: no root device to find; every driver of the hardware present is loaded (the
+     * system may have no udev to do it), and the image moves into a tmpfs with the init re-exec'd there.
+     */
+    private void handOverTheImage(Cmdline cmdline, ModuleLoader modules) throws BootFailure, HandoverException {
+        modules.drivers().awaitLoads();
+        String init = RootMount.chooseInit(cmdline.root(), "/");
+        linkDisks();
+        breakBeforeTheSwitch(cmdline, "in the image, before it moves into a tmpfs");
+        List<String> args = beforeTheSwitch(cmdline.root(), init, modules);
+        TmpfsHandover.run(NEW_ROOT, init, args, log.infoLines);
+    }
+
+    private void breakBeforeTheSwitch(Cmdline cmdline, String where) {
         if (cmdline.breakpoint() == Cmdline.Break.PRESWITCH) {
-            log.info("liftoff.break=preswitch: rescue shell with the root mounted on " + NEW_ROOT);
+            log.info("liftoff.break=preswitch: rescue shell " + where);
             Rescue.shell(log);
         }
+    }
+
+    /** The last steps before any hand-over: log, let the module loads finish, pause the loader; returns the init's arguments. */
+    private List<String> beforeTheSwitch(RootOptions root, String init, ModuleLoader modules) {
         List<String> args = root.initArguments();
         log.info("memory: " + Memory.summary());
         log.info("exec " + init + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         modules.awaitList();
         modules.drivers().pauseForHandover();
         log.restoreRateLimit();
-        SwitchRoot.run(NEW_ROOT, init, args, List.of(), log.infoLines);   // returns or throws only when it failed
+        return args;
     }
 
     /** /dev/disk/by-*, for the real root's fstab before its udev runs; a failure costs only the links. */

@@ -14,7 +14,7 @@ final class Report {
 
     static String of(RootOptions root, ModuleLoader.Result modules) {
         StringBuilder out = new StringBuilder();
-        out.append("  root=").append(root.spec() == null ? "(none)" : root.spec().toString());
+        out.append("  ").append(root.rootWord());
         if (!root.fsTypes().isEmpty()) out.append(" rootfstype=").append(String.join(",", root.fsTypes()));
         out.append(root.readOnly() ? " ro" : " rw").append(", waited up to ");
         out.append(root.rootWait() ? "rootwait" : root.timeoutSeconds() + " s (liftoff.timeout)").append('\n');

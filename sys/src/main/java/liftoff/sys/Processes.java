@@ -7,7 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-/** execve, setsid, kill, waitpid, dup3, sync, reboot: the calls of a process that is PID 1. */
+/** execve, close_range, setsid, kill, waitpid, dup3, sync, reboot: the calls of a process that is PID 1. */
 public final class Processes {
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
@@ -20,6 +20,7 @@ public final class Processes {
     // The raw reboot syscall wants these two before the command, against reboots by accident.
     private static final long LINUX_REBOOT_MAGIC1 = 0xfee1deadL;
     private static final long LINUX_REBOOT_MAGIC2 = 672274793L;
+    private static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
 
     private Processes() {}
 
@@ -90,6 +91,19 @@ public final class Processes {
         try (Arena arena = Scratch.frame()) {
             MemorySegment errno = Libc.errnoSlot(arena);
             if (Libc.syscall(errno, Arch.Nr.DUP3, oldfd, newfd, flags) < 0) throw Libc.failure(errno, "dup3", oldfd, newfd, flags);
+        }
+    }
+
+    /**
+     * close_range(2) with CLOSE_RANGE_CLOEXEC (Linux 5.11+): every descriptor from {@code lowest} up
+     * is closed by the next successful execve, and stays usable until then.
+     */
+    public static void closeOnExecFrom(int lowest) {
+        try (Arena arena = Scratch.frame()) {
+            MemorySegment errno = Libc.errnoSlot(arena);
+            if (Libc.syscall(errno, Arch.Nr.CLOSE_RANGE, lowest, 0xffff_ffffL, CLOSE_RANGE_CLOEXEC) != 0) {
+                throw Libc.failure(errno, "close_range", lowest, Call.verbatim("~0U"), Call.verbatim("CLOSE_RANGE_CLOEXEC"));
+            }
         }
     }
 

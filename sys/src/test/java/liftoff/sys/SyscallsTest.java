@@ -192,6 +192,26 @@ class SyscallsTest {
     }
 
     @Test
+    void closeOnExecFromFlagsEveryDescriptorFromTheLowestUp() throws IOException {
+        Path file = Files.writeString(dir.resolve("held"), "x");
+        int fd = Fs.openat(Fs.AT_FDCWD, file.toString(), Fs.O_RDONLY, 0);
+        try {
+            assertFalse(closeOnExec(fd), "opened without O_CLOEXEC");
+            Processes.closeOnExecFrom(fd);
+            assertTrue(closeOnExec(fd));
+        } finally {
+            Fs.close(fd);
+        }
+    }
+
+    /** Whether /proc/self/fdinfo says {@code fd} has O_CLOEXEC (its "flags:" are octal). */
+    private static boolean closeOnExec(int fd) throws IOException {
+        String flags = Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd)).stream().filter(l -> l.startsWith("flags:"))
+                .findFirst().orElseThrow().substring("flags:".length()).strip();
+        return (Integer.parseInt(flags, 8) & Fs.O_CLOEXEC) != 0;
+    }
+
+    @Test
     void finitModuleReportsTheKernelsAnswer() throws IOException {
         // Not a module: the kernel refuses it (ENOEXEC, EINVAL) or, without privilege, EPERM; a kernel
         // built without module support (no /proc/modules, as on some CI hypervisors) says ENOSYS.

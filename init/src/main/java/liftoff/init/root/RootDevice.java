@@ -25,7 +25,7 @@ public final class RootDevice {
 
     public static Path await(RootOptions root, DeviceEvents events, Log log) throws BootFailure {
         RootSpec spec = root.spec();
-        if (spec == null) throw new BootFailure("no usable root= on the kernel command line");
+        if (spec == null) throw new BootFailure("no usable " + (root.liftoffRoot() ? "liftoff.root=" : "root=") + " on the kernel command line");
         if (root.delaySeconds() > 0) {
             log.info("rootdelay=" + root.delaySeconds() + ": waiting before looking for " + spec);
             events.loadAllDrivers();   // what the delay is for: every device to come up

@@ -122,4 +122,77 @@ class RootOptionsTest {
         assertNull(c.root().spec());
         assertTrue(c.problems().getFirst().endsWith("; no root device"), c.problems().getFirst());
     }
+
+    @Test
+    void liftoffRootTakesTheRealRootsWordsAndLeavesTheKernelItsOwn() {
+        RootOptions r = root("root=/dev/nvme0n1p1 rootfstype=ext4 rootflags=noload ro init=/init"
+                + " liftoff.root=UUID=0A1B2C3D-0000-4000-8000-000000000001 liftoff.rootfstype=xfs liftoff.rootflags=noatime"
+                + " liftoff.rw liftoff.init=/sbin/s6-init");
+        assertTrue(r.liftoffRoot());
+        assertEquals(new RootSpec(RootSpec.Kind.UUID, "0a1b2c3d-0000-4000-8000-000000000001", 0), r.spec());
+        assertEquals(List.of("xfs"), r.fsTypes());
+        assertEquals("noatime", r.flags());
+        assertFalse(r.readOnly());
+        assertEquals(List.of("/sbin/s6-init"), r.initCandidates());
+        assertEquals("liftoff.root=UUID=0a1b2c3d-0000-4000-8000-000000000001", r.rootWord());
+    }
+
+    @Test
+    void withLiftoffRootTheKernelsInitRwAndWaitAreNotTheRealRoots() {
+        RootOptions r = root("root=/dev/vda1 rw init=/init rootwait rootdelay=3 liftoff.root=/dev/vda2 liftoff.timeout=5");
+        assertEquals(new RootSpec(RootSpec.Kind.PATH, "/dev/vda2", 0), r.spec());
+        assertTrue(r.readOnly(), "rw made the kernel mount its partition writable; liftoff.rw is the real root's");
+        assertEquals(List.of("/sbin/init", "/etc/init", "/bin/init", "/bin/sh"), r.initCandidates(), "init=/init started liftoff");
+        assertFalse(r.rootWait(), "rootwait made the kernel wait for its partition");
+        assertEquals(0, r.delaySeconds());
+        assertEquals(5_000, r.waitLimitMs());
+        RootOptions waiting = root("root=/dev/vda1 liftoff.root=/dev/vda2 liftoff.rootwait liftoff.rootdelay=2");
+        assertEquals(-1, waiting.waitLimitMs());
+        assertEquals(2, waiting.delaySeconds());
+        assertFalse(root("root=/dev/vda1 rw").liftoffRoot());
+    }
+
+    @Test
+    void liftoffRootCompanionsWithoutLiftoffRootAreIgnoredWithAProblem() {
+        Cmdline c = Cmdline.parse("root=/dev/vda liftoff.rw liftoff.init=/x liftoff.rw");
+        assertEquals(new RootSpec(RootSpec.Kind.PATH, "/dev/vda", 0), c.root().spec());
+        assertTrue(c.root().readOnly());
+        assertEquals(List.of("/sbin/init", "/etc/init", "/bin/init", "/bin/sh"), c.root().initCandidates());
+        assertEquals(List.of("liftoff.rw goes with liftoff.root=, which is not given; ignored",
+                "liftoff.init goes with liftoff.root=, which is not given; ignored"), c.problems());
+    }
+
+    @Test
+    void aMalformedLiftoffRootIsNamedAsWritten() {
+        Cmdline c = Cmdline.parse("root=/dev/vda1 liftoff.root=vda2");
+        assertNull(c.root().spec());
+        assertTrue(c.root().liftoffRoot());
+        assertTrue(c.problems().getFirst().startsWith("liftoff.root=vda2 is not a device"), c.problems().getFirst());
+        assertTrue(c.problems().getFirst().endsWith("; no root device"), c.problems().getFirst());
+    }
+
+    @Test
+    void rootInitramfsNamesNoDevice() {
+        Cmdline c = Cmdline.parse("root=initramfs");
+        assertTrue(c.root().initramfs());
+        assertNull(c.root().spec());
+        assertEquals("root=initramfs", c.root().rootWord());
+        assertEquals(List.of(), c.problems());
+        assertFalse(root("root=initramfs root=/dev/vda").initramfs(), "the last root= wins");
+        Cmdline kept = Cmdline.parse("root=initramfs root=vda");
+        assertTrue(kept.root().initramfs());
+        assertTrue(kept.problems().getFirst().endsWith("; keeping root=initramfs"), kept.problems().getFirst());
+    }
+
+    @Test
+    void oldRootDefaultsUnderRunAndTakesAPlainAbsolutePath() {
+        assertEquals("/run/liftoff/early", root("").oldRoot());
+        assertEquals("/boot", root("liftoff.oldroot=/boot").oldRoot());
+        for (String bad : List.of("boot", "/", "/boot/", "/a/../b", "/a//b", "")) {
+            Cmdline c = Cmdline.parse("liftoff.oldroot=/mnt liftoff.oldroot=" + bad);
+            assertEquals("/mnt", c.root().oldRoot(), bad);
+            assertEquals(List.of("liftoff.oldroot=" + bad + " is not a plain absolute path below / (such as /boot); using /mnt"),
+                    c.problems());
+        }
+    }
 }
