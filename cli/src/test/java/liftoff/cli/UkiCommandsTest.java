@@ -61,7 +61,7 @@ class UkiCommandsTest {
         assertEquals(1, liftoff("build", "--uki", "-o", output.toString(), "--kernel", cloud.image().toString(),
                 "--kernel-version", generic.version()));
         assertEquals("liftoff build: --kernel " + cloud.image() + " is " + cloud.version() + ", but the image is to be built for "
-                + generic.version() + " (--kernel-version or KERNEL_VERSION)\n", err.toString());
+                + generic.version() + " (--kernel-version on the command line)\n", err.toString());
         assertFalse(Files.exists(output));
     }
 
